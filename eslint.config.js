@@ -1,0 +1,24 @@
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist', 'storybook-static', 'node_modules', 'test-results', 'coverage', 'bench/results'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Tokens must never reach a console; the library logs nothing.
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['test/**', 'demo/**', 'bench/**', 'stories/**', '.storybook/**', 'src/testing/server/cli.ts', '.ci/**', 'scripts/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

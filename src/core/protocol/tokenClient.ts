@@ -1,0 +1,146 @@
+import { CozeAuthError } from '../errors';
+import { parseTokenBody, type TokenResponse } from './tokenResponse';
+
+/** The `fetch` signature the token client needs; inject one for tests or custom transports. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** What the token client needs to know to talk to Coze. */
+export interface TokenClientContext {
+  tokenEndpoint: string;
+  clientId: string;
+  fetch?: FetchLike;
+  now: () => number;
+}
+
+/** @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3 (body is JSON on Coze) */
+export interface AuthorizationCodeGrant {
+  code: string;
+  codeVerifier: string;
+  redirectUri: string;
+}
+
+// Statuses that mean "try again later" rather than "this grant is dead".
+const TRANSIENT_STATUSES = new Set([408, 425, 429]);
+
+function readLogid(response: Response, body: unknown): string | undefined {
+  const header = response.headers.get('x-tt-logid');
+  if (header) return header;
+  if (typeof body === 'object' && body !== null) {
+    const detail = (body as { detail?: { logid?: unknown } }).detail;
+    if (typeof detail?.logid === 'string') return detail.logid;
+  }
+  return undefined;
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((out, secret) => (secret ? out.split(secret).join('[redacted]') : out), text);
+}
+
+interface OAuthErrorBody {
+  error: string | undefined;
+  message: string | undefined;
+}
+
+/** Reads Coze's OAuth error fields (`error_code`/`error`/`error_message`) or its OpenAPI `{code,msg}` shape. */
+function readOAuthError(body: unknown): OAuthErrorBody | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as Record<string, unknown>;
+  const error = [b.error_code, b.error].find((v): v is string => typeof v === 'string' && v !== '');
+  const message = [b.error_message, b.error_description, b.msg].find(
+    (v): v is string => typeof v === 'string' && v !== '',
+  );
+  const apiCode = typeof b.code === 'number' && b.code !== 0 ? String(b.code) : undefined;
+  if (!error && !apiCode) return undefined;
+  return { error: error ?? apiCode, message };
+}
+
+async function postTokenRequest(
+  ctx: TokenClientContext,
+  payload: Record<string, string>,
+  secrets: readonly string[],
+): Promise<TokenResponse> {
+  const doFetch = ctx.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  let response: Response;
+  try {
+    response = await doFetch(ctx.tokenEndpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(payload),
+      credentials: 'omit',
+      cache: 'no-store',
+    });
+  } catch (cause) {
+    throw new CozeAuthError('network_error', 'Could not reach the Coze token endpoint.', { cause });
+  }
+
+  let body: unknown;
+  let parsed = true;
+  try {
+    body = await response.json();
+  } catch {
+    parsed = false;
+  }
+  const logid = readLogid(response, body);
+  const oauthError = parsed ? readOAuthError(body) : undefined;
+  const status = response.status;
+
+  if (status >= 500 || TRANSIENT_STATUSES.has(status)) {
+    throw new CozeAuthError('server_error', `Coze's token endpoint is unavailable (HTTP ${status}).`, {
+      status,
+      logid,
+      oauthError: oauthError?.error,
+    });
+  }
+  if (!response.ok || oauthError) {
+    if (!oauthError) {
+      throw new CozeAuthError(
+        'invalid_token_response',
+        `Coze's token endpoint answered HTTP ${status} without an OAuth error body.`,
+        { status, logid },
+      );
+    }
+    const detail = oauthError.message ? `: ${redact(oauthError.message, secrets)}` : '';
+    throw new CozeAuthError('invalid_grant', `Coze rejected the grant (${oauthError.error})${detail}`, {
+      status,
+      logid,
+      oauthError: oauthError.error,
+    });
+  }
+  if (!parsed) {
+    throw new CozeAuthError('invalid_token_response', `Coze's token response is not JSON.`, { status, logid });
+  }
+  return parseTokenBody(body, ctx.now(), logid);
+}
+
+/**
+ * Exchanges an authorization code for tokens (`grant_type=authorization_code`, JSON body).
+ * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.5
+ */
+export function authorizationCodeGrantRequest(
+  ctx: TokenClientContext,
+  grant: AuthorizationCodeGrant,
+): Promise<TokenResponse> {
+  return postTokenRequest(
+    ctx,
+    {
+      grant_type: 'authorization_code',
+      client_id: ctx.clientId,
+      redirect_uri: grant.redirectUri,
+      code: grant.code,
+      code_verifier: grant.codeVerifier,
+    },
+    [grant.code, grant.codeVerifier],
+  );
+}
+
+/**
+ * Trades a refresh token for a new token pair (`grant_type=refresh_token`, JSON body, no secret).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ */
+export function refreshTokenGrantRequest(ctx: TokenClientContext, refreshToken: string): Promise<TokenResponse> {
+  return postTokenRequest(
+    ctx,
+    { grant_type: 'refresh_token', client_id: ctx.clientId, refresh_token: refreshToken },
+    [refreshToken],
+  );
+}

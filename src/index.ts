@@ -1,0 +1,6 @@
+/**
+ * react-coze-auth: sign a React SPA into Coze OpenAPI with OAuth 2.0 Authorization Code + PKCE.
+ * @packageDocumentation
+ */
+export * from './core/index';
+export * from './react/index';

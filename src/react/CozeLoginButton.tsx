@@ -1,0 +1,54 @@
+import { useEffect, useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
+import type { CozeAuthError } from '../core/errors';
+import { useCozeSession } from './context';
+
+/** Props of {@link CozeLoginButton}; any other button attribute (className, style, aria-*) passes through. */
+export interface CozeLoginButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'onClick' | 'type' | 'onError'> {
+  /** Same-origin path to return to after sign-in. Default: the current page. */
+  returnTo?: string;
+  /** Label. Default "Sign in with Coze". */
+  children?: ReactNode;
+  /** Label while leaving for Coze. Default "Redirecting to Coze…". */
+  pendingChildren?: ReactNode;
+  /** Called when sign-in cannot start (e.g. `unsafe_return_to`, `crypto_unavailable`). */
+  onError?: (error: CozeAuthError) => void;
+}
+
+/**
+ * A real `<button>` that starts sign-in. While leaving for Coze it is disabled, `aria-busy`, and
+ * shows `pendingChildren`; if the browser comes back from its back/forward cache it is usable again.
+ */
+export function CozeLoginButton(props: CozeLoginButtonProps): ReactNode {
+  const { returnTo, children = 'Sign in with Coze', pendingChildren = 'Redirecting to Coze…', onError, disabled, ...rest } = props;
+  const session = useCozeSession();
+  const [pending, setPending] = useState(false);
+
+  useEffect(() => {
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted) setPending(false);
+    };
+    window.addEventListener('pageshow', onPageShow);
+    return () => window.removeEventListener('pageshow', onPageShow);
+  }, []);
+
+  const start = () => {
+    setPending(true);
+    session.login(returnTo === undefined ? {} : { returnTo }).catch((error: CozeAuthError) => {
+      setPending(false);
+      onError?.(error);
+    });
+  };
+
+  return (
+    <button
+      type="button"
+      {...rest}
+      disabled={disabled || pending}
+      aria-busy={pending || undefined}
+      data-state={pending ? 'pending' : 'idle'}
+      onClick={start}
+    >
+      {pending ? pendingChildren : children}
+    </button>
+  );
+}

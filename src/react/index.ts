@@ -1,0 +1,17 @@
+export { CozeAuthProvider } from './CozeAuthProvider';
+export type { CozeAuthProviderProps } from './CozeAuthProvider';
+export { useCozeSession } from './context';
+export { useCozeAuth } from './useCozeAuth';
+export type { UseCozeAuthResult } from './useCozeAuth';
+export { useCozeToken } from './useCozeToken';
+export type { UseCozeTokenResult } from './useCozeToken';
+export { useCozeClient } from './useCozeClient';
+export { useCozeQuery } from './useCozeQuery';
+export type { UseCozeQueryOptions } from './useCozeQuery';
+export { COZE_QUERY_SCOPE, cozeQueryKey } from './queryKeys';
+export { CozeLoginButton } from './CozeLoginButton';
+export type { CozeLoginButtonProps } from './CozeLoginButton';
+export { CozeCallback } from './CozeCallback';
+export type { CozeCallbackErrorActions, CozeCallbackProps } from './CozeCallback';
+export { RequireCozeAuth } from './RequireCozeAuth';
+export type { RequireCozeAuthProps } from './RequireCozeAuth';

@@ -1,0 +1,47 @@
+import type { CozeAPI } from '@coze/api';
+import { useQuery, type QueryFunctionContext, type UseQueryOptions, type UseQueryResult } from '@tanstack/react-query';
+import { useCallback, useSyncExternalStore } from 'react';
+import { getCozeClient, isCozeUnauthorized } from '../core/cozeClient';
+import { isCozeAuthError } from '../core/errors';
+import { useCozeSession } from './context';
+import { cozeQueryKey } from './queryKeys';
+
+/** Options of {@link useCozeQuery}: TanStack Query's, minus the key and function it builds. */
+export type UseCozeQueryOptions<TData, TError = Error> = Omit<UseQueryOptions<TData, TError, TData, readonly unknown[]>, 'queryKey' | 'queryFn'>;
+
+const DEFAULT_RETRIES = 3;
+
+/**
+ * A TanStack `useQuery` over the Coze client. The key is namespaced per signed-in session, the
+ * query waits until signed in, and a 401 from Coze forces one token refresh and one retry.
+ *
+ * @example
+ * const me = useCozeQuery(['users', 'me'], (client) => client.users.me());
+ */
+export function useCozeQuery<TData, TError = Error>(
+  key: readonly unknown[],
+  queryFn: (client: CozeAPI, context: QueryFunctionContext<readonly unknown[]>) => Promise<TData>,
+  options: UseCozeQueryOptions<TData, TError> = {},
+): UseQueryResult<TData, TError> {
+  const session = useCozeSession();
+  // Subscribe to the session id only: a token refresh must not re-render query consumers.
+  const getSessionId = useCallback(() => session.getSnapshot().sessionId, [session]);
+  const sessionId = useSyncExternalStore(session.subscribe, getSessionId, getSessionId);
+  const client = getCozeClient(session);
+  return useQuery<TData, TError, TData, readonly unknown[]>({
+    retry: (failureCount, error) =>
+      !(isCozeAuthError(error) && !error.isTransient) && !isCozeUnauthorized(error) && failureCount < DEFAULT_RETRIES,
+    ...options,
+    queryKey: cozeQueryKey(sessionId, key),
+    enabled: sessionId !== undefined && (options.enabled ?? true),
+    queryFn: async (context) => {
+      try {
+        return await queryFn(client, context);
+      } catch (error) {
+        if (!isCozeUnauthorized(error)) throw error;
+        await session.getToken({ forceRefresh: true });
+        return queryFn(client, context);
+      }
+    },
+  });
+}

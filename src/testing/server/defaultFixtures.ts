@@ -1,0 +1,45 @@
+import type { CozeUser, CozeWorkspace } from './types';
+
+// A data: URL so demos and browser tests render an avatar without reaching the internet.
+const AVATAR_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">' +
+  '<rect width="64" height="64" rx="32" fill="#4d53e8"/>' +
+  '<text x="32" y="41" font-family="sans-serif" font-size="26" fill="#fff" text-anchor="middle">CT</text></svg>';
+
+/** The user the fake server signs in when no `users` are given. */
+export const DEFAULT_COZE_USER: Readonly<CozeUser> = Object.freeze({
+  user_id: '7480000000000000001',
+  user_name: 'coze_tester',
+  nick_name: 'Coze Tester',
+  avatar_url: `data:image/svg+xml;utf8,${encodeURIComponent(AVATAR_SVG)}`,
+});
+
+/** The default user's workspaces: a personal one and a team one. */
+export const DEFAULT_COZE_WORKSPACES: readonly Readonly<CozeWorkspace>[] = Object.freeze([
+  Object.freeze({
+    id: '7480000000000000101',
+    name: 'Personal',
+    icon_url: '',
+    role_type: 'owner',
+    workspace_type: 'personal',
+  }),
+  Object.freeze({
+    id: '7480000000000000102',
+    name: 'Team Space',
+    icon_url: '',
+    role_type: 'member',
+    workspace_type: 'team',
+    enterprise_id: '7480000000000000900',
+  }),
+]);
+
+/** Every Coze user has a personal workspace; give one to users the options left without. */
+export function personalWorkspaceFor(user: CozeUser): CozeWorkspace {
+  return {
+    id: `${user.user_id}-personal`,
+    name: 'Personal',
+    icon_url: '',
+    role_type: 'owner',
+    workspace_type: 'personal',
+  };
+}
