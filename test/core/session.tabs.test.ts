@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CozeSession } from '../../src/core/session/CozeSession';
+import { CLIENT_ID, createLockRunner, createManualClock, sessionOptions, settle, signIn, useFakeCoze } from '../helpers/harness';
+
+const fake = useFakeCoze();
+const START = Date.UTC(2026, 10, 25, 9, 0, 0);
+
+describe('CozeSession across tabs (localStorage)', () => {
+  const unmounts: (() => void)[] = [];
+  afterEach(() => {
+    unmounts.splice(0).forEach((stop) => stop());
+  });
+
+  function openTabs(count: number) {
+    const clock = createManualClock(START);
+    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
+    const lock = createLockRunner(); // stands in for navigator.locks, shared by the "tabs"
+    const tabs = Array.from({ length: count }, () => {
+      const options = sessionOptions({ clock, lock, tokenStorage: 'localStorage' });
+      return { options, session: new CozeSession(options) };
+    });
+    return { clock, model, tabs };
+  }
+
+  it('spends each rotating refresh token once: one refresh across three tabs, all adopt it', async () => {
+    const { clock, model, tabs } = openTabs(3);
+    const [a, b, c] = tabs as [(typeof tabs)[0], (typeof tabs)[0], (typeof tabs)[0]];
+    await signIn(a.session, model, a.options.navigate);
+    for (const tab of tabs) unmounts.push(tab.session.mount());
+    expect(b.session.getSnapshot().status).toBe('signed-in');
+    for (let cycle = 1; cycle <= 3; cycle++) {
+      clock.set(clock.now() + 50_000); // due in every tab at once
+      const tokens = await Promise.all(tabs.flatMap((tab) => [tab.session.getToken(), tab.session.getToken()]));
+      expect(new Set(tokens).size).toBe(1);
+      expect(model.counters.tokenRefresh).toBe(cycle);
+      expect(model.counters.tokenErrors).toBe(0);
+      await settle();
+      expect(c.session.getSnapshot().accessToken).toBe(tokens[0]);
+    }
+  });
+
+  it('a tab that was asleep adopts the tokens another tab refreshed instead of spending the old refresh token', async () => {
+    const { clock, model, tabs } = openTabs(2);
+    const [a, b] = tabs as [(typeof tabs)[0], (typeof tabs)[0]];
+    await signIn(a.session, model, a.options.navigate);
+    clock.set(START + 50_000);
+    const fresh = await a.session.getToken(); // b is not mounted: it heard nothing
+    await expect(b.session.getToken()).resolves.toBe(fresh);
+    expect(model.counters.tokenRefresh).toBe(1);
+  });
+
+  it('signing out in one tab signs out the others', async () => {
+    const { model, tabs } = openTabs(3);
+    await signIn(tabs[0]!.session, model, tabs[0]!.options.navigate);
+    for (const tab of tabs) unmounts.push(tab.session.mount());
+    tabs[1]!.session.logout();
+    await settle();
+    for (const tab of tabs) expect(tab.session.getSnapshot().status).toBe('signed-out');
+    expect(localStorage.getItem(`coze-auth.tokens.${CLIENT_ID}`)).toBeNull();
+  });
+
+  it('a sign-in in one tab reaches the others', async () => {
+    const { model, tabs } = openTabs(2);
+    for (const tab of tabs) unmounts.push(tab.session.mount());
+    await signIn(tabs[0]!.session, model, tabs[0]!.options.navigate);
+    await settle();
+    expect(tabs[1]!.session.getSnapshot()).toMatchObject({
+      status: 'signed-in',
+      accessToken: tabs[0]!.session.getSnapshot().accessToken,
+    });
+  });
+});
