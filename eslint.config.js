@@ -18,6 +18,13 @@ export default tseslint.config(
     },
   },
   {
+    // Node scripts; TypeScript checks globals in .ts files, so no-undef only matters here.
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly' },
+    },
+  },
+  {
     files: ['test/**', 'demo/**', 'bench/**', 'stories/**', '.storybook/**', 'src/testing/server/cli.ts', '.ci/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { CLIENT_ID, createLockRunner, createManualClock, sessionOptions, settle, signIn, useFakeCoze } from '../helpers/harness';
+import { CLIENT_ID, createLockRunner, createManualClock, sessionOptions, settle, signIn, setupFakeCoze } from '../helpers/harness';
 
-const fake = useFakeCoze();
+const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
 
 describe('CozeSession across tabs (localStorage)', () => {

@@ -15,7 +15,7 @@ export function redirectUri(): string {
 }
 
 /** One MSW server for the file; each test gets a fresh model behind it. */
-export function useFakeCoze(modelOptions: Partial<Parameters<typeof createCozeModel>[0]> = {}) {
+export function setupFakeCoze(modelOptions: Partial<Parameters<typeof createCozeModel>[0]> = {}) {
   const state: { model: CozeModel } = { model: undefined as unknown as CozeModel };
   const server = setupServer();
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));

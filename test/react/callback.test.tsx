@@ -4,13 +4,13 @@ import { StrictMode } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { CozeAuthProvider, CozeCallback, useCozeAuth } from '../../src/react/index';
-import { sessionOptions, startSignIn, useFakeCoze } from '../helpers/harness';
+import { sessionOptions, startSignIn, setupFakeCoze } from '../helpers/harness';
 
-const fake = useFakeCoze();
+const fake = setupFakeCoze();
 
 function Status() {
   const { status } = useCozeAuth();
-  return <output aria-label="status">{status}</output>;
+  return <span data-testid="status">{status}</span>;
 }
 
 async function landOnCallback(returnTo = '/after') {
@@ -43,7 +43,7 @@ describe('<CozeCallback>', () => {
     expect(onSuccess).toHaveBeenCalledTimes(1);
     expect(fake.state.model.counters.tokenExchange).toBe(1);
     expect(window.location.search).toBe('');
-    expect(screen.getByLabelText('status').textContent).toContain('signed-in');
+    expect(screen.getByTestId('status').textContent).toContain('signed-in');
   });
 
   it('two mounted callbacks still exchange once and navigate once (default: replace the URL)', async () => {
@@ -105,7 +105,7 @@ describe('<CozeCallback>', () => {
       </CozeAuthProvider>,
     );
     expect(screen.getByText('wait')).toBeTruthy();
-    expect(await screen.findByRole('alert').textContent).toContain('custom state_mismatch');
+    expect((await screen.findByRole('alert')).textContent).toContain('custom state_mismatch');
     expect(fake.state.model.counters.tokenExchange).toBe(0);
   });
 

@@ -5,9 +5,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CozeAuthError } from '../../src/core/errors';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { CozeAuthProvider, CozeLoginButton, RequireCozeAuth } from '../../src/react/index';
-import { sessionOptions, signIn, useFakeCoze } from '../helpers/harness';
+import { sessionOptions, signIn, setupFakeCoze } from '../helpers/harness';
 
-const fake = useFakeCoze();
+const fake = setupFakeCoze();
 
 describe('<CozeLoginButton>', () => {
   beforeEach(() => {

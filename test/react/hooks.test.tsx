@@ -5,9 +5,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CozeAPI } from '@coze/api';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { CozeAuthProvider, useCozeAuth, useCozeClient, useCozeQuery, useCozeToken } from '../../src/react/index';
-import { createManualClock, sessionOptions, signIn, useFakeCoze } from '../helpers/harness';
+import { createManualClock, sessionOptions, signIn, setupFakeCoze } from '../helpers/harness';
 
-const fake = useFakeCoze();
+const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
 
 async function signedInSession(ttl = 900) {
@@ -102,8 +102,11 @@ describe('hooks', () => {
     await waitFor(() => expect(screen.getByText(/\/ \d+/)).toBeTruthy());
     const keys = queryClient.getQueryCache().findAll({ queryKey: ['coze'] }).map((q) => q.queryKey);
     expect(keys).toContainEqual(['coze', session.getSnapshot().sessionId, 'users', 'me']);
+    const previousSession = session.getSnapshot().sessionId;
     act(() => session.logout());
-    expect(queryClient.getQueryCache().findAll({ queryKey: ['coze'] })).toHaveLength(0);
+    const left = queryClient.getQueryCache().findAll({ queryKey: ['coze'] });
+    expect(left.filter((query) => query.queryKey[1] === previousSession)).toHaveLength(0);
+    expect(left.every((query) => query.state.data === undefined)).toBe(true);
     expect(screen.getByText('loading / …')).toBeTruthy();
   });
 

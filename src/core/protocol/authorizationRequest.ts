@@ -33,7 +33,6 @@ function loadOidcClient(config: ResolvedCozeConfig, store: Storage): Promise<Oid
           client_id: config.clientId,
           redirect_uri: config.redirectUri,
           response_type: 'code',
-          response_mode: 'query',
           // Coze has no scopes; oidc-client-ts insists on one, so it is set and never sent.
           scope: 'coze',
           omitScopeWhenRequesting: true,

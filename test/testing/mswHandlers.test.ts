@@ -1,0 +1,95 @@
+// @vitest-environment node
+import './nodeEnvironment';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cozeHandlers, type CozeModel, type CozeTokenResponse } from '../../src/testing/index';
+import {
+  API,
+  APP,
+  callbackParams,
+  createTestModel,
+  exchangeBody,
+  pkceAuthorizeUrl,
+  refreshBody,
+  TOKEN_URL,
+  WEB,
+} from './modelHarness';
+
+// Answers whatever the fake Coze leaves alone, to show that it falls through.
+const fallback = http.all('*', () => HttpResponse.text('fallback'));
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function use(model: CozeModel): void {
+  server.use(...cozeHandlers(model), fallback);
+}
+
+const postJson = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' }, body: JSON.stringify(body) });
+
+describe('cozeHandlers (MSW)', () => {
+  it('serves the whole flow through fetch', async () => {
+    const { model } = createTestModel({ autoApprove: true });
+    use(model);
+    const authorize = await fetch(await pkceAuthorizeUrl(), { redirect: 'manual' });
+    expect(authorize.status).toBe(302);
+    const { code, state } = callbackParams(authorize.headers.get('Location') ?? '');
+    expect(state).toBe('state-123');
+
+    const exchanged = await postJson(TOKEN_URL, exchangeBody(code ?? ''));
+    expect(exchanged.status).toBe(200);
+    expect(exchanged.headers.get('x-tt-logid')).toBeTruthy();
+    const tokens = (await exchanged.json()) as CozeTokenResponse;
+
+    const me = await fetch(`${API}/v1/users/me`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+    expect(((await me.json()) as { data: { user_name: string } }).data.user_name).toBe('coze_tester');
+    expect((await postJson(TOKEN_URL, refreshBody(tokens.refresh_token))).status).toBe(200);
+    expect(model.counters).toMatchObject({ authorize: 1, tokenExchange: 1, tokenRefresh: 1, api: 1 });
+  });
+
+  it('turns NETWORK_ERROR into a failed fetch', async () => {
+    const { model } = createTestModel();
+    use(model);
+    model.failNext('api', 'network');
+    await expect(fetch(`${API}/v1/users/me`)).rejects.toThrow(TypeError);
+    expect((await fetch(`${API}/v1/users/me`)).status).toBe(401);
+  });
+
+  it('passes on URLs the model does not serve, on its origins and elsewhere', async () => {
+    const { model } = createTestModel();
+    use(model);
+    expect(await (await fetch(`${API}/v1/bots/list`)).text()).toBe('fallback');
+    expect(await (await fetch(`${WEB}/docs`)).text()).toBe('fallback');
+    expect(await (await fetch('https://elsewhere.test/v1/users/me')).text()).toBe('fallback');
+    expect(model.requestLog).toEqual([]);
+  });
+
+  it('keeps the body of a passed-on POST intact', async () => {
+    const { model } = createTestModel();
+    server.use(...cozeHandlers(model), http.post(`${API}/v1/chat`, async ({ request }) => HttpResponse.text(await request.text())));
+    const response = await fetch(`${API}/v1/chat`, { method: 'POST', body: 'hello' });
+    expect(await response.text()).toBe('hello');
+  });
+
+  it('answers CORS preflights', async () => {
+    const { model } = createTestModel();
+    use(model);
+    const response = await fetch(TOKEN_URL, {
+      method: 'OPTIONS',
+      headers: { Origin: APP, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe(APP);
+  });
+
+  it('serves origins with ports', async () => {
+    const { model } = createTestModel({ apiOrigin: 'http://127.0.0.1:4010', webOrigin: 'http://127.0.0.1:4011' });
+    use(model);
+    expect((await fetch('http://127.0.0.1:4010/v1/users/me')).status).toBe(401);
+    expect((await fetch('http://127.0.0.1:4011/api/permission/oauth2/authorize')).status).toBe(400);
+    expect(await (await fetch('http://127.0.0.1:4012/v1/users/me')).text()).toBe('fallback');
+  });
+});
