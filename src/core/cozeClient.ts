@@ -1,16 +1,19 @@
-import { CozeAPI } from '@coze/api';
+import { CozeAPI, type ClientOptions } from '@coze/api';
 import type { CozeSession } from './session/CozeSession';
 
 const clients = new WeakMap<CozeSession, CozeAPI>();
 
+/** `CozeAPI` options you may add; `baseURL` and `token` always come from the session. */
+export type CozeClientOptions = Omit<ClientOptions, 'baseURL' | 'token'>;
+
 /**
- * The one `CozeAPI` client of a session. Its `token` is a getter over `session.getToken()`, so every
+ * The one `CozeAPI` client of a session (options apply when it is first created). Its `token` is a getter over `session.getToken()`, so every
  * request carries a fresh token and the client never needs re-creating when tokens rotate.
  */
-export function getCozeClient(session: CozeSession): CozeAPI {
+export function getCozeClient(session: CozeSession, options: CozeClientOptions = {}): CozeAPI {
   let client = clients.get(session);
   if (!client) {
-    client = new CozeAPI({ baseURL: session.config.baseURL, token: () => session.getToken() });
+    client = new CozeAPI({ ...options, baseURL: session.config.baseURL, token: () => session.getToken() });
     clients.set(session, client);
   }
   return client;

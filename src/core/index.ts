@@ -26,3 +26,4 @@ export type { Clock } from './clock';
 export type { LockRunner } from './browser/lock';
 export type { TabChannel, TabMessage } from './browser/tabChannel';
 export { getCozeClient, isCozeUnauthorized } from './cozeClient';
+export type { CozeClientOptions } from './cozeClient';

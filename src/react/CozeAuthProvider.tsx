@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
 import { useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { CozeAuthOptions } from '../core/config';
+import type { CozeClientOptions } from '../core/cozeClient';
 import { CozeSession } from '../core/session/CozeSession';
 import { CozeAuthContext, type CozeAuthContextValue } from './context';
 import { COZE_QUERY_SCOPE } from './queryKeys';
@@ -18,6 +19,8 @@ export interface CozeAuthProviderProps extends Partial<CozeAuthOptions> {
    * plus a `popstate` event, which client-side routers listen to. Pass your router's navigate.
    */
   onRedirectCallback?: (returnTo: string) => void;
+  /** Extra `CozeAPI` options for `useCozeClient` (headers, debug, axios options); read once. */
+  clientOptions?: CozeClientOptions;
   /** Use an existing session (tests, or sharing one with non-React code); options are then ignored. */
   session?: CozeSession;
 }
@@ -27,7 +30,7 @@ export interface CozeAuthProviderProps extends Partial<CozeAuthOptions> {
  * timers and listeners while mounted, and removes every cached Coze query when the session ends.
  */
 export function CozeAuthProvider(props: CozeAuthProviderProps): ReactNode {
-  const { children, queryClient: queryClientProp, onRedirectCallback, session: sessionProp, ...options } = props;
+  const { children, queryClient: queryClientProp, onRedirectCallback, session: sessionProp, clientOptions, ...options } = props;
   const [session] = useState(
     () => sessionProp ?? new CozeSession({ ...options, clientId: options.clientId ?? '', redirectUri: options.redirectUri ?? '' }),
   );
@@ -45,7 +48,10 @@ export function CozeAuthProvider(props: CozeAuthProviderProps): ReactNode {
     [session, queryClient],
   );
 
-  const value = useMemo<CozeAuthContextValue>(() => ({ session, onRedirectCallback }), [session, onRedirectCallback]);
+  const value = useMemo<CozeAuthContextValue>(
+    () => ({ session, onRedirectCallback, clientOptions }),
+    [session, onRedirectCallback, clientOptions],
+  );
   const content = <CozeAuthContext.Provider value={value}>{children}</CozeAuthContext.Provider>;
   if (queryClient === surroundingQueryClient) return content;
   return <QueryClientProvider client={queryClient}>{content}</QueryClientProvider>;

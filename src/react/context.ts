@@ -1,10 +1,12 @@
 import { createContext, useContext } from 'react';
+import type { CozeClientOptions } from '../core/cozeClient';
 import type { CozeSession } from '../core/session/CozeSession';
 
 /** What the provider hands down: the session, and how to leave the callback route. */
 export interface CozeAuthContextValue {
   session: CozeSession;
   onRedirectCallback: ((returnTo: string) => void) | undefined;
+  clientOptions: CozeClientOptions | undefined;
 }
 
 export const CozeAuthContext = createContext<CozeAuthContextValue | null>(null);

@@ -1,11 +1,12 @@
 import type { CozeAPI } from '@coze/api';
 import { getCozeClient } from '../core/cozeClient';
-import { useCozeSession } from './context';
+import { useCozeAuthContext } from './context';
 
 /**
  * The provider's `CozeAPI` client (one per provider). Every request awaits a fresh token, so the
  * client is never re-created and its consumers do not re-render when tokens refresh.
  */
 export function useCozeClient(): CozeAPI {
-  return getCozeClient(useCozeSession());
+  const { session, clientOptions } = useCozeAuthContext();
+  return getCozeClient(session, clientOptions);
 }

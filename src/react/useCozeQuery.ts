@@ -3,7 +3,7 @@ import { useQuery, type QueryFunctionContext, type UseQueryOptions, type UseQuer
 import { useCallback, useSyncExternalStore } from 'react';
 import { getCozeClient, isCozeUnauthorized } from '../core/cozeClient';
 import { isCozeAuthError } from '../core/errors';
-import { useCozeSession } from './context';
+import { useCozeAuthContext } from './context';
 import { cozeQueryKey } from './queryKeys';
 
 /** Options of {@link useCozeQuery}: TanStack Query's, minus the key and function it builds. */
@@ -23,11 +23,11 @@ export function useCozeQuery<TData, TError = Error>(
   queryFn: (client: CozeAPI, context: QueryFunctionContext<readonly unknown[]>) => Promise<TData>,
   options: UseCozeQueryOptions<TData, TError> = {},
 ): UseQueryResult<TData, TError> {
-  const session = useCozeSession();
+  const { session, clientOptions } = useCozeAuthContext();
   // Subscribe to the session id only: a token refresh must not re-render query consumers.
   const getSessionId = useCallback(() => session.getSnapshot().sessionId, [session]);
   const sessionId = useSyncExternalStore(session.subscribe, getSessionId, getSessionId);
-  const client = getCozeClient(session);
+  const client = getCozeClient(session, clientOptions);
   return useQuery<TData, TError, TData, readonly unknown[]>({
     retry: (failureCount, error) =>
       !(isCozeAuthError(error) && !error.isTransient) && !isCozeUnauthorized(error) && failureCount < DEFAULT_RETRIES,

@@ -21,3 +21,14 @@ export type {
   RequestLogEntry,
   TokenLifetimes,
 } from './server/types';
+export { createTestClock, flushAsync } from './testClock';
+export type { TestClock } from './testClock';
+export {
+  createTestCozeAuth,
+  TEST_API_ORIGIN,
+  TEST_CLIENT_ID,
+  TEST_WEB_ORIGIN,
+} from './react/createTestCozeAuth';
+export type { TestAuthState, TestCozeAuth, TestCozeAuthOptions } from './react/createTestCozeAuth';
+export { MockCozeAuthProvider } from './react/MockCozeAuthProvider';
+export type { MockCozeAuthProviderProps } from './react/MockCozeAuthProvider';

@@ -1,3 +1,5 @@
+// Node-only module: the library build compiles with `types: []`, so name the Node types here.
+/// <reference types="node" />
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startFakeCozeServer, type FakeCozeServer } from './nodeServer';

@@ -83,7 +83,7 @@ export function renderConsentPage(content: ConsentPageContent): string {
     `Authorize ${content.appName}`,
     `<h1 id="consent-title">Authorize ${appName}</h1>
 <p>${appName} wants to access your Coze account.</p>
-<div class="card" aria-label="Signed in as">
+<div class="card" role="group" aria-label="Signed in as">
   <img src="${escapeHtml(user.avatar_url)}" alt="">
   <div><strong>${escapeHtml(user.nick_name)}</strong><small>@${escapeHtml(user.user_name)}</small></div>
 </div>

@@ -1,3 +1,5 @@
+// Node-only module: the library build compiles with `types: []`, so name the Node types here.
+/// <reference types="node" />
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCozeModel } from './createCozeModel';

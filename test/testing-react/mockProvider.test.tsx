@@ -1,0 +1,72 @@
+import { act, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { CozeLoginButton, useCozeAuth, useCozeQuery } from '../../src/index';
+import { MockCozeAuthProvider, createTestCozeAuth } from '../../src/testing/index';
+
+function Profile() {
+  const { status, error } = useCozeAuth();
+  const me = useCozeQuery(['users', 'me'], (client) => client.users.me());
+  if (error) return <p role="alert">{error.code}</p>;
+  if (status !== 'signed-in') return <CozeLoginButton />;
+  return <p>Signed in as {me.data?.nick_name ?? '…'}</p>;
+}
+
+describe('react-coze-auth/testing', () => {
+  it('renders an app signed in as a given user in one line, through the real client', async () => {
+    render(
+      <MockCozeAuthProvider user={{ nick_name: 'Grace Hopper' }}>
+        <Profile />
+      </MockCozeAuthProvider>,
+    );
+    expect(await screen.findByText('Signed in as Grace Hopper')).toBeTruthy();
+  });
+
+  it('renders an expired session as a typed error', async () => {
+    render(
+      <MockCozeAuthProvider state="expired">
+        <Profile />
+      </MockCozeAuthProvider>,
+    );
+    expect((await screen.findByRole('alert')).textContent).toBe('invalid_grant');
+  });
+
+  it('drives a whole login from a signed-out start', async () => {
+    const auth = await createTestCozeAuth({ state: 'signed-out', user: { nick_name: 'Ada' } });
+    render(
+      <MockCozeAuthProvider auth={auth}>
+        <Profile />
+      </MockCozeAuthProvider>,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in with Coze' }));
+    await act(() => auth.completeLogin());
+    expect(await screen.findByText('Signed in as Ada')).toBeTruthy();
+    expect(auth.model.counters.tokenExchange).toBe(1);
+  });
+
+  it('controls time: refresh happens when the test clock passes the due time', async () => {
+    const auth = await createTestCozeAuth({ accessTokenTtlSeconds: 60 });
+    render(
+      <MockCozeAuthProvider auth={auth}>
+        <Profile />
+      </MockCozeAuthProvider>,
+    );
+    await screen.findByText(/Signed in as/);
+    const before = auth.session.getSnapshot().accessToken;
+    await act(() => auth.clock.advance(50_000));
+    await waitFor(() => expect(auth.model.counters.tokenRefresh).toBe(1));
+    expect(auth.session.getSnapshot().accessToken).not.toBe(before);
+  });
+
+  it('ends the session on demand, and cached data disappears', async () => {
+    const auth = await createTestCozeAuth();
+    render(
+      <MockCozeAuthProvider auth={auth}>
+        <Profile />
+      </MockCozeAuthProvider>,
+    );
+    await screen.findByText(/Signed in as Ada Lovelace/);
+    await act(() => auth.expireSession());
+    expect((await screen.findByRole('alert')).textContent).toBe('invalid_grant');
+  });
+});
