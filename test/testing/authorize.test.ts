@@ -1,5 +1,4 @@
 // @vitest-environment node
-import './nodeEnvironment';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_COZE_WORKSPACES } from '../../src/testing/index';
 import {

@@ -1,5 +1,4 @@
 // @vitest-environment node
-import './nodeEnvironment';
 import { describe, expect, it } from 'vitest';
 import { apiRequest, APP, AUTHORIZE_URL, CLIENT_ID, createTestModel, REDIRECT, respond, signIn, TOKEN_URL } from './modelHarness';
 

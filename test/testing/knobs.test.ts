@@ -1,5 +1,4 @@
 // @vitest-environment node
-import './nodeEnvironment';
 import { describe, expect, it } from 'vitest';
 import { NETWORK_ERROR, type CozeTokenResponse } from '../../src/testing/index';
 import {

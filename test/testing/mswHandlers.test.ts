@@ -1,5 +1,4 @@
 // @vitest-environment node
-import './nodeEnvironment';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

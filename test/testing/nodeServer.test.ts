@@ -1,5 +1,4 @@
 // @vitest-environment node
-import './nodeEnvironment';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CozeTokenResponse } from '../../src/testing/index';
 import { startFakeCozeServer, type FakeCozeServer } from '../../src/testing/node';

@@ -1,5 +1,4 @@
 // @vitest-environment node
-import './nodeEnvironment';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_COZE_USER, DEFAULT_COZE_WORKSPACES, type CozeUser } from '../../src/testing/index';
 import { API, apiRequest, CLIENT_ID, createTestModel, expectUnauthorized, respond, signIn, WEB } from './modelHarness';

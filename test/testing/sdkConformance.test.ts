@@ -1,5 +1,4 @@
 // @vitest-environment node
-import './nodeEnvironment';
 // Conformance against the OFFICIAL Coze SDK: if @coze/api can sign in, refresh and call the API
 // through the fake server, the fake speaks Coze's wire protocol (the SDK uses axios in Node).
 import {

@@ -1,5 +1,4 @@
 // @vitest-environment node
-import './nodeEnvironment';
 import { describe, expect, it } from 'vitest';
 import type { CozeTokenResponse } from '../../src/testing/index';
 import { s256CodeChallenge } from '../../src/testing/server/pkce';
