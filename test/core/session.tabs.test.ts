@@ -70,3 +70,23 @@ describe('CozeSession across tabs (localStorage)', () => {
     });
   });
 });
+
+describe('tab channel lifecycle', () => {
+  it('signs out every tab even when the signing-out tab is no longer mounted', async () => {
+    const model = fake.reset();
+    const lock = createLockRunner();
+    const a = new CozeSession(sessionOptions({ lock, tokenStorage: 'localStorage' }));
+    const bOptions = sessionOptions({ lock, tokenStorage: 'localStorage' });
+    const b = new CozeSession(bOptions);
+    await signIn(b, model, bOptions.navigate);
+    const stopA = a.mount();
+    const stopB = b.mount();
+    await settle();
+    expect(a.getSnapshot().status).toBe('signed-in');
+    stopB();
+    expect(() => b.logout()).not.toThrow();
+    await settle();
+    expect(a.getSnapshot().status).toBe('signed-out');
+    stopA();
+  });
+});

@@ -8,18 +8,31 @@ export interface TabChannel {
   subscribe(listener: (message: TabMessage) => void): () => void;
 }
 
+function openChannel(name: string): BroadcastChannel | undefined {
+  return typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : undefined;
+}
+
 /**
  * BroadcastChannel for prompt delivery, plus the `storage` event as a fallback where
  * BroadcastChannel is missing. Receivers must be idempotent: one change may arrive both ways.
+ * Channels are opened on subscribe and closed on unsubscribe, so an unmounted session holds none.
  */
 export function createTabChannel(name: string, storageKey: string): TabChannel {
   const target = globalThis as typeof globalThis & Partial<Window>;
-  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : undefined;
+  let listening: BroadcastChannel | undefined;
   return {
     post(message) {
-      channel?.postMessage(message);
+      if (listening) {
+        listening.postMessage(message);
+        return;
+      }
+      const once = openChannel(name);
+      once?.postMessage(message);
+      once?.close();
     },
     subscribe(listener) {
+      const channel = openChannel(name);
+      listening = channel;
       const onMessage = (event: MessageEvent<TabMessage>) => {
         if (event.data?.type === 'tokens-changed' || event.data?.type === 'signed-out') listener(event.data);
       };
@@ -33,6 +46,7 @@ export function createTabChannel(name: string, storageKey: string): TabChannel {
       return () => {
         channel?.removeEventListener('message', onMessage);
         channel?.close();
+        if (listening === channel) listening = undefined;
         target.removeEventListener?.('storage', onStorage);
       };
     },
