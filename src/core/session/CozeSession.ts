@@ -1,14 +1,8 @@
 import { systemClock, type Clock } from '../clock';
 import { resolveCozeConfig, type CozeAuthOptions, type ResolvedCozeConfig } from '../config';
 import { CozeAuthError } from '../errors';
-import { createAuthorizationRequest, takeAuthorizationTransaction } from '../protocol/authorizationRequest';
 import { hasAuthorizationResponse, parseCallbackUrl, stripCallbackParams } from '../protocol/callbackUrl';
-import {
-  authorizationCodeGrantRequest,
-  refreshTokenGrantRequest,
-  type FetchLike,
-  type TokenClientContext,
-} from '../protocol/tokenClient';
+import { refreshTokenGrantRequest, type FetchLike, type TokenClientContext } from '../protocol/tokenClient';
 import type { TokenResponse } from '../protocol/tokenResponse';
 import { requireSameOriginPath, toSameOriginPath } from '../returnTo';
 import { resolveTokenStorage, resolveTransactionStorage } from '../storage/storageAdapters';
@@ -179,6 +173,7 @@ export class CozeSession {
     const returnTo =
       options.returnTo === undefined ? currentPath() : requireSameOriginPath(options.returnTo, currentOrigin());
     try {
+      const { createAuthorizationRequest } = await import('./signInFlow');
       const url = await createAuthorizationRequest(this.config, this.#transactions, returnTo);
       this.#update({ error: undefined });
       this.#navigate(url);
@@ -212,25 +207,18 @@ export class CozeSession {
     const wasSignedIn = this.#tokens !== undefined;
     this.#update({ status: 'signing-in', error: undefined });
     try {
-      // The state is checked (and the pending sign-in consumed) before anything else.
-      const transaction = await takeAuthorizationTransaction(this.config, this.#transactions, url);
-      if (params.error) {
-        const description = params.errorDescription ? `: ${params.errorDescription}` : '.';
-        throw params.error === 'access_denied'
-          ? new CozeAuthError('access_denied', `Sign-in was cancelled on Coze${description}`, { oauthError: 'access_denied' })
-          : new CozeAuthError('authorization_error', `Coze could not sign you in (${params.error})${description}`, {
-              oauthError: params.error,
-            });
-      }
-      const response = await authorizationCodeGrantRequest(this.#tokenClient, {
-        code: params.code ?? '',
-        codeVerifier: transaction.codeVerifier,
-        redirectUri: transaction.redirectUri,
-      });
+      const { completeAuthorization } = await import('./signInFlow');
+      const { response, returnTo: requestedReturnTo } = await completeAuthorization(
+        this.config,
+        this.#transactions,
+        this.#tokenClient,
+        url,
+        params,
+      );
       this.#saveTokens(response, randomId());
       this.#emit({ type: 'signed-in', expiresAt: this.#tokens?.expiresAt ?? 0 });
       this.#tabChannel?.post({ type: 'tokens-changed' });
-      const returnTo = toSameOriginPath(transaction.returnTo ?? '/', currentOrigin()) ?? '/';
+      const returnTo = toSameOriginPath(requestedReturnTo ?? '/', currentOrigin()) ?? '/';
       return { returnTo, alreadySignedIn: false };
     } catch (caught) {
       const error = toCozeAuthError(caught);

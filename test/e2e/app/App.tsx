@@ -1,0 +1,263 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import {
+  COZE_QUERY_SCOPE,
+  CozeCallback,
+  CozeLoginButton,
+  RequireCozeAuth,
+  isCozeAuthError,
+  isCozeUnauthorized,
+  useCozeAuth,
+  useCozeClient,
+  useCozeQuery,
+  useCozeSession,
+  useCozeToken,
+  type CozeAuthEvent,
+} from 'react-coze-auth';
+import { readReturnTo, type E2EFlags } from './config';
+import { updateProbe, useProbe, type RecordedEvent } from './probe';
+import type { CozeAPI } from '@coze/api';
+
+const BURST_SIZE = 20;
+
+// ── routing: the path, re-read on popstate (how <CozeCallback> announces its navigation) ──
+
+const subscribeToLocation = (onChange: () => void) => {
+  window.addEventListener('popstate', onChange);
+  return () => window.removeEventListener('popstate', onChange);
+};
+const currentLocation = () => `${window.location.pathname}${window.location.search}${window.location.hash}`;
+
+function useLocationPath(): string {
+  return useSyncExternalStore(subscribeToLocation, currentLocation);
+}
+
+// ── API calls through the library's CozeAPI client ──
+
+function describeError(error: unknown): string {
+  if (isCozeAuthError(error)) return error.code;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+async function callUsersMe(client: CozeAPI): Promise<void> {
+  try {
+    await client.users.me();
+    updateProbe((s) => ({ apiOk: s.apiOk + 1 }));
+  } catch (error) {
+    if (isCozeUnauthorized(error)) updateProbe((s) => ({ api401: s.api401 + 1, lastApiError: 'unauthorized' }));
+    else updateProbe((s) => ({ apiFail: s.apiFail + 1, lastApiError: describeError(error) }));
+  }
+}
+
+// ── session observers ──
+
+function toRecorded(event: CozeAuthEvent): RecordedEvent {
+  const recorded: RecordedEvent = { type: event.type, at: Date.now() };
+  switch (event.type) {
+    case 'signed-in':
+      return { ...recorded, expiresAt: event.expiresAt };
+    case 'refreshed':
+      return { ...recorded, expiresAt: event.expiresAt, source: event.source };
+    case 'refresh-retry':
+      return { ...recorded, errorCode: event.error.code, attempt: event.attempt, delayMs: event.delayMs };
+    case 'signed-out':
+      return { ...recorded, reason: event.reason, ...(event.error ? { errorCode: event.error.code } : {}) };
+    case 'error':
+      return { ...recorded, errorCode: event.error.code };
+  }
+}
+
+/** Records session events and every status change (a signed-out flash shows up here even if React never paints it). */
+function SessionObserver(): null {
+  const session = useCozeSession();
+  useEffect(() => session.onEvent((event) => updateProbe((s) => ({ events: [...s.events, toRecorded(event)] }))), [session]);
+  useEffect(() => {
+    let last = '';
+    const observe = () => {
+      const { status } = session.getSnapshot();
+      if (status === last) return;
+      const leftSignedIn = last === 'signed-in';
+      last = status;
+      updateProbe((s) => ({
+        statusHistory: [...s.statusHistory, status],
+        signedOutTransitions: s.signedOutTransitions + (leftSignedIn ? 1 : 0),
+      }));
+    };
+    observe();
+    return session.subscribe(observe);
+  }, [session]);
+  return null;
+}
+
+function useCozeQueryCount(): number {
+  const queryClient = useQueryClient();
+  const cache = queryClient.getQueryCache();
+  return useSyncExternalStore(
+    (onChange) => cache.subscribe(onChange),
+    () => cache.findAll({ queryKey: [COZE_QUERY_SCOPE] }).length,
+  );
+}
+
+// ── panels ──
+
+function StatusPanel(): ReactNode {
+  const { status, isAuthenticated, error } = useCozeAuth();
+  const { accessToken, expiresAt, isRefreshing } = useCozeToken();
+  const path = useLocationPath();
+  const cozeQueries = useCozeQueryCount();
+  const probe = useProbe();
+  return (
+    <dl>
+      <dt>status</dt>
+      <dd data-testid="status">{status}</dd>
+      <dt>authenticated</dt>
+      <dd data-testid="authenticated">{String(isAuthenticated)}</dd>
+      <dt>error</dt>
+      <dd data-testid="error-code">{error?.code ?? ''}</dd>
+      <dd data-testid="error-message">{error?.message ?? ''}</dd>
+      <dt>path</dt>
+      <dd data-testid="path">{path}</dd>
+      <dt>token</dt>
+      <dd data-testid="access-token">{accessToken ?? ''}</dd>
+      <dd data-testid="expires-at">{expiresAt ?? ''}</dd>
+      <dd data-testid="is-refreshing">{String(isRefreshing)}</dd>
+      <dt>cached Coze queries</dt>
+      <dd data-testid="coze-queries">{cozeQueries}</dd>
+      <dt>left signed-in</dt>
+      <dd data-testid="signed-out-transitions">{probe.signedOutTransitions}</dd>
+      <dt>events</dt>
+      <dd data-testid="refreshed-count">{probe.events.filter((e) => e.type === 'refreshed').length}</dd>
+    </dl>
+  );
+}
+
+function ApiPanel({ pollMs }: { pollMs: number }): ReactNode {
+  const client = useCozeClient();
+  const probe = useProbe();
+  useEffect(() => {
+    if (!pollMs) return;
+    const id = window.setInterval(() => void callUsersMe(client), pollMs);
+    return () => window.clearInterval(id);
+  }, [client, pollMs]);
+  return (
+    <section>
+      <button type="button" data-testid="call-api" onClick={() => void callUsersMe(client)}>
+        Call /v1/users/me
+      </button>
+      <button
+        type="button"
+        data-testid="burst"
+        onClick={() => {
+          void Promise.all(Array.from({ length: BURST_SIZE }, () => callUsersMe(client))).then(() =>
+            updateProbe((s) => ({ bursts: s.bursts + 1 })),
+          );
+        }}
+      >
+        {BURST_SIZE} calls at once
+      </button>
+      <output data-testid="api-ok">{probe.apiOk}</output>
+      <output data-testid="api-401">{probe.api401}</output>
+      <output data-testid="api-fail">{probe.apiFail}</output>
+      <output data-testid="last-api-error">{probe.lastApiError}</output>
+      <output data-testid="bursts">{probe.bursts}</output>
+    </section>
+  );
+}
+
+/** The user through useCozeQuery (cached, namespaced per session). */
+function Profile(): ReactNode {
+  const me = useCozeQuery(['users', 'me'], (client) => client.users.me());
+  return (
+    <section>
+      <p data-testid="user-name">{me.data?.nick_name ?? ''}</p>
+      <p data-testid="me-status">{me.status}</p>
+      <button type="button" data-testid="refetch-me" onClick={() => void me.refetch()}>
+        Reload profile
+      </button>
+    </section>
+  );
+}
+
+/** The user straight through useCozeClient. */
+function ClientMe(): ReactNode {
+  const client = useCozeClient();
+  const { sessionId } = useCozeAuth();
+  const [name, setName] = useState('');
+  useEffect(() => {
+    let live = true;
+    client.users.me().then(
+      (user) => live && setName(user.nick_name),
+      (error: unknown) => live && setName(`error: ${describeError(error)}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, sessionId]);
+  return <p data-testid="client-user-name">{name}</p>;
+}
+
+function Home(): ReactNode {
+  const { isAuthenticated, login, logout } = useCozeAuth();
+  const { refresh } = useCozeToken();
+  const [returnTo] = useState(readReturnTo);
+  const [loginError, setLoginError] = useState('');
+  const [hookReturnTo, setHookReturnTo] = useState('');
+
+  if (!isAuthenticated) {
+    return (
+      <section>
+        <CozeLoginButton data-testid="login" {...(returnTo === undefined ? {} : { returnTo })} onError={(e) => setLoginError(e.code)} />
+        <input data-testid="returnto-input" value={hookReturnTo} onChange={(e) => setHookReturnTo(e.target.value)} />
+        <button
+          type="button"
+          data-testid="login-hook"
+          onClick={() => void login({ returnTo: hookReturnTo }).catch((e: unknown) => setLoginError(describeError(e)))}
+        >
+          login() with that returnTo
+        </button>
+        <p data-testid="login-error">{loginError}</p>
+      </section>
+    );
+  }
+  return (
+    <section>
+      <Profile />
+      <ClientMe />
+      <button type="button" data-testid="refresh" onClick={() => void refresh().catch(() => undefined)}>
+        Refresh now
+      </button>
+      <button type="button" data-testid="logout" onClick={logout}>
+        Sign out
+      </button>
+    </section>
+  );
+}
+
+export function App({ flags }: { flags: E2EFlags }): ReactNode {
+  const path = useLocationPath().split(/[?#]/)[0];
+  let route: ReactNode;
+  if (path === '/callback') {
+    route = (
+      <section data-testid="callback">
+        <CozeCallback />
+      </section>
+    );
+  } else if (path === '/guarded') {
+    route = (
+      <RequireCozeAuth>
+        <Home />
+      </RequireCozeAuth>
+    );
+  } else {
+    route = <Home />;
+  }
+  return (
+    <main>
+      <SessionObserver />
+      <StatusPanel />
+      <ApiPanel pollMs={flags.poll} />
+      {route}
+    </main>
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * What the app observed, in one small external store: rendered as data-testid elements for the
+ * tests' assertions, and mirrored on `window.__e2e` for `page.evaluate`.
+ */
+import { useSyncExternalStore } from 'react';
+
+export interface RecordedEvent {
+  type: string;
+  /** Page clock, ms. */
+  at: number;
+  reason?: string;
+  source?: string;
+  errorCode?: string;
+  attempt?: number;
+  delayMs?: number;
+  expiresAt?: number;
+}
+
+export interface ProbeState {
+  /** API calls made from this page (poller, buttons, burst) that succeeded. */
+  apiOk: number;
+  /** API calls Coze answered 401 (token missing, expired or revoked). */
+  api401: number;
+  /** API calls that failed otherwise (network, login_required, …). */
+  apiFail: number;
+  lastApiError: string;
+  /** Bursts of parallel calls completed. */
+  bursts: number;
+  /** Session events, oldest first. */
+  events: RecordedEvent[];
+  /** Times the session left `signed-in` after having been signed in (sign-out or a flash). */
+  signedOutTransitions: number;
+  /** Every status the session went through, collapsed (e.g. signed-out → signing-in → signed-in). */
+  statusHistory: string[];
+}
+
+let state: ProbeState = {
+  apiOk: 0,
+  api401: 0,
+  apiFail: 0,
+  lastApiError: '',
+  bursts: 0,
+  events: [],
+  signedOutTransitions: 0,
+  statusHistory: [],
+};
+const listeners = new Set<() => void>();
+
+declare global {
+  interface Window {
+    __e2e?: { probe: () => ProbeState };
+  }
+}
+window.__e2e = { probe: () => state };
+
+export function updateProbe(patch: (current: ProbeState) => Partial<ProbeState>): void {
+  state = { ...state, ...patch(state) };
+  for (const listener of [...listeners]) listener();
+}
+
+export function useProbe(): ProbeState {
+  return useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    () => state,
+  );
+}
