@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { CozeAuthError } from '../../src/core/errors';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { CLIENT_ID, WEB_ORIGIN, sessionOptions, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
+import { CLIENT_ID, WEB_ORIGIN, rejection, sessionOptions, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 
@@ -14,15 +13,6 @@ async function base64urlSha256(text: string): Promise<string> {
   return btoa(String.fromCharCode(...digest)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
-async function rejection(promise: Promise<unknown>): Promise<CozeAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CozeAuthError);
-    return error as CozeAuthError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('CozeSession sign-in', () => {
   beforeEach(() => {

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { CozeAuthError } from '../../src/core/errors';
 import { authorizationCodeGrantRequest, refreshTokenGrantRequest, type FetchLike } from '../../src/core/protocol/tokenClient';
 import { expiresInToEpochMs, parseTokenBody } from '../../src/core/protocol/tokenResponse';
+import { rejection } from '../helpers/harness';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const endpoint = 'https://api.coze.example/api/permission/oauth2/token';
@@ -15,15 +16,6 @@ function ctx(fetch: FetchLike) {
   return { tokenEndpoint: endpoint, clientId: 'client-1', fetch, now: () => NOW };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<CozeAuthError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CozeAuthError);
-    return error as CozeAuthError;
-  }
-  throw new Error('expected a rejection');
-}
 
 const grant = { code: 'CODE-SECRET', codeVerifier: 'VERIFIER-SECRET', redirectUri: 'https://app.example/cb' };
 

@@ -1,9 +1,9 @@
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, vi } from 'vitest';
-import type { Clock } from '../../src/core/clock';
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
+import { CozeAuthError } from '../../src/core/errors';
 import type { LockRunner } from '../../src/core/browser/lock';
 import { CozeSession, type CozeSessionOptions } from '../../src/core/session/CozeSession';
-import { cozeHandlers, createCozeModel, type CozeModel } from '../../src/testing/index';
+import { cozeHandlers, createCozeModel, createTestClock, flushAsync, type CozeModel } from '../../src/testing/index';
 
 export const API_ORIGIN = 'https://api.coze.test';
 export const WEB_ORIGIN = 'https://www.coze.test';
@@ -64,45 +64,24 @@ export async function signIn(session: CozeSession, model: CozeModel, navigate: R
   return session.handleRedirectCallback(callbackUrl);
 }
 
-/** A manual clock: time moves only when the test says so; timers fire on `advance`. */
-export function createManualClock(start = Date.now()): Clock & { advance(ms: number): Promise<void>; set(ms: number): void; pending(): number } {
-  let now = start;
-  let nextId = 1;
-  const timers = new Map<number, { at: number; run: () => void }>();
-  const clock = {
-    now: () => now,
-    setTimeout(run: () => void, delay: number) {
-      const id = nextId++;
-      timers.set(id, { at: now + delay, run });
-      return id;
-    },
-    clearTimeout(handle: unknown) {
-      timers.delete(handle as number);
-    },
-    set(ms: number) {
-      now = ms;
-    },
-    pending: () => timers.size,
-    async advance(ms: number) {
-      const target = now + ms;
-      for (;;) {
-        const due = [...timers.entries()].filter(([, t]) => t.at <= target).sort((a, b) => a[1].at - b[1].at)[0];
-        if (!due) break;
-        timers.delete(due[0]);
-        now = Math.max(now, due[1].at);
-        due[1].run();
-        await settle();
-      }
-      now = target;
-      await settle();
-    },
-  };
-  return clock;
+/** A manual clock shared by the session and the fake Coze; see `createTestClock`. */
+export function createManualClock(start = Date.now()) {
+  const clock = createTestClock(start);
+  return Object.assign(clock, { pending: () => clock.pendingTimers() });
 }
 
 /** Lets pending promise chains (MSW round trips included) run to completion. */
-export async function settle(rounds = 20): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+export const settle = flushAsync;
+
+/** Awaits a promise that must reject with a CozeAuthError, and returns the error. */
+export async function rejection(promise: Promise<unknown>): Promise<CozeAuthError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(CozeAuthError);
+    return error as CozeAuthError;
+  }
+  throw new Error('expected a rejection');
 }
 
 /** An in-process stand-in for Web Locks (jsdom has none): one holder per name, FIFO. */

@@ -15,7 +15,7 @@ import {
   type CozeAuthEvent,
 } from 'react-coze-auth';
 import { readReturnTo, type E2EFlags } from './config';
-import { updateProbe, useProbe, type RecordedEvent } from './probe';
+import { setCozeQueryCounter, updateProbe, useProbe, type RecordedEvent } from './probe';
 import type { CozeAPI } from '@coze/api';
 
 const BURST_SIZE = 20;
@@ -90,13 +90,11 @@ function SessionObserver(): null {
   return null;
 }
 
-function useCozeQueryCount(): number {
+/** Lets tests count the cached Coze queries (`window.__e2e.cozeQueries()`). */
+function QueryCacheProbe(): null {
   const queryClient = useQueryClient();
-  const cache = queryClient.getQueryCache();
-  return useSyncExternalStore(
-    (onChange) => cache.subscribe(onChange),
-    () => cache.findAll({ queryKey: [COZE_QUERY_SCOPE] }).length,
-  );
+  useEffect(() => setCozeQueryCounter(() => queryClient.getQueryCache().findAll({ queryKey: [COZE_QUERY_SCOPE] }).length), [queryClient]);
+  return null;
 }
 
 // ── panels ──
@@ -105,7 +103,6 @@ function StatusPanel(): ReactNode {
   const { status, isAuthenticated, error } = useCozeAuth();
   const { accessToken, expiresAt, isRefreshing } = useCozeToken();
   const path = useLocationPath();
-  const cozeQueries = useCozeQueryCount();
   const probe = useProbe();
   return (
     <dl>
@@ -122,8 +119,6 @@ function StatusPanel(): ReactNode {
       <dd data-testid="access-token">{accessToken ?? ''}</dd>
       <dd data-testid="expires-at">{expiresAt ?? ''}</dd>
       <dd data-testid="is-refreshing">{String(isRefreshing)}</dd>
-      <dt>cached Coze queries</dt>
-      <dd data-testid="coze-queries">{cozeQueries}</dd>
       <dt>left signed-in</dt>
       <dd data-testid="signed-out-transitions">{probe.signedOutTransitions}</dd>
       <dt>events</dt>
@@ -255,6 +250,7 @@ export function App({ flags }: { flags: E2EFlags }): ReactNode {
   return (
     <main>
       <SessionObserver />
+      <QueryCacheProbe />
       <StatusPanel />
       <ApiPanel pollMs={flags.poll} />
       {route}

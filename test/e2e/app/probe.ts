@@ -46,12 +46,19 @@ let state: ProbeState = {
 };
 const listeners = new Set<() => void>();
 
+let countCozeQueries: () => number = () => 0;
+
 declare global {
   interface Window {
-    __e2e?: { probe: () => ProbeState };
+    __e2e?: { probe: () => ProbeState; cozeQueries: () => number };
   }
 }
-window.__e2e = { probe: () => state };
+window.__e2e = { probe: () => state, cozeQueries: () => countCozeQueries() };
+
+/** How to count the Coze queries in the app's TanStack cache (set once the provider is up). */
+export function setCozeQueryCounter(counter: () => number): void {
+  countCozeQueries = counter;
+}
 
 export function updateProbe(patch: (current: ProbeState) => Partial<ProbeState>): void {
   state = { ...state, ...patch(state) };

@@ -1,0 +1,279 @@
+/**
+ * The e2e harness: one Chromium per test file, and per test a fresh fake Coze server (api and web
+ * on their own ports), a fresh browser context (own storage, own clock) and watchers on every page
+ * (navigations, console, uncaught errors). On failure it leaves screenshots, the fake server's
+ * request log and the page's own observations under test-results/e2e/<test>/.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, type TestContext } from 'vitest';
+import { startFakeCozeServer, type FakeCozeServer, type FakeCozeServerOptions } from '../../../src/testing/node';
+import type { CozeModel } from '../../../src/testing/node';
+import type { ProbeState } from '../app/probe';
+import { CHROMIUM_ARGS } from './chromium';
+
+export const CLIENT_ID = 'e2e-app';
+export const APP_NAME = 'E2E App';
+const ARTIFACTS_DIR = join(process.cwd(), 'test-results', 'e2e');
+
+/** What the app reads from the URL at startup (see app/config.ts). */
+export interface AppFlags {
+  storage?: 'sessionStorage' | 'localStorage' | 'memory';
+  strict?: boolean;
+  skew?: number;
+  poll?: number;
+}
+
+/** Everything a page did that a test may assert on or a failure report should show. */
+export interface PageLog {
+  /** Every main-frame URL change, including history.replaceState. */
+  navigations: string[];
+  /** Main-frame document requests: real page loads (what a redirect loop is made of). */
+  documentLoads: string[];
+  console: { type: string; text: string }[];
+  pageErrors: string[];
+}
+
+// ── browser, one per file ──
+
+export function useChromium(): { readonly browser: Browser } {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const executablePath = inject('chromiumPath');
+    if (!executablePath) throw new Error(inject('chromiumProblem'));
+    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error('Chromium is not running (see the error of beforeAll).');
+      return browser;
+    },
+  };
+}
+
+// ── server time that can jump along with the page clock ──
+
+/**
+ * The fake server's clock: real time plus an offset. Tests that move the page clock
+ * (`page.clock.fastForward`, `runFor`, `setSystemTime`) move this by the same amount, so that
+ * Coze and the browser agree on when a token expires, as they would after a real sleep.
+ */
+export class ServerTime {
+  offsetMs = 0;
+  readonly now = (): number => Date.now() + this.offsetMs;
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+// ── per-test environment ──
+
+export interface E2EOptions extends Omit<FakeCozeServerOptions, 'clients' | 'now'> {
+  /** Install Playwright's fake clock in the context before any page loads. */
+  clock?: boolean;
+}
+
+export interface E2E {
+  readonly server: FakeCozeServer;
+  readonly model: CozeModel;
+  readonly appOrigin: string;
+  readonly context: BrowserContext;
+  /** The first tab. */
+  readonly page: Page;
+  readonly time: ServerTime;
+  log(page?: Page): PageLog;
+  newPage(): Promise<Page>;
+  /** Opens `path` of the app with these flags in the query. */
+  open(page: Page, path?: string, flags?: AppFlags, extraQuery?: Record<string, string>): Promise<void>;
+  /** Login button → consent page → Authorize → back in the app, signed in. */
+  signIn(page?: Page): Promise<void>;
+  /** The page clock and the server clock jump together; due timers fire once (a laptop lid). */
+  sleepAndWake(ms: number): Promise<void>;
+  /** Time passes normally on both clocks, firing every timer on the way. */
+  runFor(ms: number): Promise<void>;
+}
+
+/** Text of a `data-testid` element (waits for it to exist). */
+export async function text(page: Page, testId: string): Promise<string> {
+  return (await page.getByTestId(testId).textContent({ timeout: 10_000 })) ?? '';
+}
+
+export async function num(page: Page, testId: string): Promise<number> {
+  return Number(await text(page, testId));
+}
+
+/** Waits until a `data-testid` element shows exactly `expected`. */
+export async function waitForText(page: Page, testId: string, expected: string, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    ([id, value]) => document.querySelector(`[data-testid="${id}"]`)?.textContent === value,
+    [testId, expected] as const,
+    { timeout, polling: 20 },
+  );
+}
+
+/** Waits until the app's status shows `status` (and it is not on /callback any more, for signed-in). */
+export async function waitForStatus(page: Page, status: 'signed-in' | 'signed-out' | 'signing-in', timeout = 15_000): Promise<void> {
+  await waitForText(page, 'status', status, timeout);
+}
+
+/** What the app recorded (events, API call results, status history). */
+export function probe(page: Page): Promise<ProbeState> {
+  return page.evaluate(() => {
+    const e2e = window.__e2e;
+    if (!e2e) throw new Error('the e2e app did not start');
+    return e2e.probe();
+  });
+}
+
+/** Chromium's own line for a response with an error status or a dropped connection. */
+export function isFailedResourceLog(message: { type: string; text: string }): boolean {
+  return message.type === 'error' && message.text.startsWith('Failed to load resource:');
+}
+
+function consentButton(page: Page, name: 'Authorize' | 'Cancel') {
+  return page.getByRole('button', { name: name === 'Authorize' ? `Authorize ${APP_NAME}` : `Cancel and return to ${APP_NAME}` });
+}
+
+export function authorizeButton(page: Page) {
+  return consentButton(page, 'Authorize');
+}
+
+export function cancelButton(page: Page) {
+  return consentButton(page, 'Cancel');
+}
+
+function watch(page: Page, logs: Map<Page, PageLog>): void {
+  const log: PageLog = { navigations: [], documentLoads: [], console: [], pageErrors: [] };
+  logs.set(page, log);
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) log.navigations.push(frame.url());
+  });
+  page.on('request', (request) => {
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) log.documentLoads.push(request.url());
+  });
+  page.on('console', (message) => log.console.push({ type: message.type(), text: message.text() }));
+  page.on('pageerror', (error) => log.pageErrors.push(`${error.name}: ${error.message}\n${error.stack ?? ''}`));
+}
+
+function artifactDir(ctx: TestContext): string {
+  const file = ctx.task.file.name.split('/').pop()?.replace(/\.e2e\.test\.ts$/, '') ?? 'e2e';
+  const name = `${file}--${ctx.task.name}`.replace(/[^a-zA-Z0-9._-]+/g, '-').replace(/-+/g, '-').slice(0, 120);
+  return join(ARTIFACTS_DIR, name);
+}
+
+async function saveArtifacts(ctx: TestContext, e2e: E2E, logs: Map<Page, PageLog>): Promise<void> {
+  const dir = artifactDir(ctx);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'request-log.json'), JSON.stringify(e2e.model.requestLog, null, 2));
+  await writeFile(join(dir, 'counters.json'), JSON.stringify(e2e.model.counters, null, 2));
+  let index = 0;
+  for (const [page, log] of logs) {
+    index += 1;
+    const observed: Record<string, unknown> = { url: page.isClosed() ? '(closed)' : page.url(), ...log };
+    if (!page.isClosed()) {
+      await page.screenshot({ path: join(dir, `tab-${index}.png`), fullPage: true, timeout: 5_000 }).catch((error: unknown) => {
+        observed.screenshotError = String(error);
+      });
+      observed.probe = await probe(page).catch((error: unknown) => `unavailable: ${String(error)}`);
+    }
+    await writeFile(join(dir, `tab-${index}.json`), JSON.stringify(observed, null, 2));
+  }
+  console.error(`e2e failure artifacts: ${dir}`);
+}
+
+/**
+ * Starts the environment of one test. Cleanup is tied to the test: on success it closes at
+ * `onTestFinished`; on failure `onTestFailed` (which Vitest runs after that) first saves the
+ * artifacts while the pages are still open, then closes.
+ */
+export async function startE2E(ctx: TestContext, browser: Browser, options: E2EOptions = {}): Promise<E2E> {
+  const appOrigin = inject('appOrigin');
+  const { clock, ...serverOptions } = options;
+  const time = new ServerTime();
+  const server = await startFakeCozeServer({
+    ...serverOptions,
+    now: time.now,
+    clients: [{ clientId: CLIENT_ID, name: APP_NAME, redirectUris: [`${appOrigin}/callback`] }],
+  });
+  const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
+  const logs = new Map<Page, PageLog>();
+  context.on('page', (page) => watch(page, logs));
+  await context.addInitScript(
+    (env) => {
+      (window as unknown as { __COZE_E2E_ENV__: unknown }).__COZE_E2E_ENV__ = env;
+    },
+    { apiOrigin: server.apiOrigin, webOrigin: server.webOrigin, clientId: CLIENT_ID },
+  );
+  if (clock) await context.clock.install({ time: Date.now() });
+  const page = await context.newPage();
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await context.close().catch(() => undefined);
+    await server.close();
+  };
+
+  const e2e: E2E = {
+    server,
+    model: server.model,
+    appOrigin,
+    context,
+    page,
+    time,
+    log(target = page) {
+      const log = logs.get(target);
+      if (!log) throw new Error('page is not watched');
+      return log;
+    },
+    newPage: () => context.newPage(),
+    async open(target, path = '/', flags = {}, extraQuery = {}) {
+      const url = new URL(path, appOrigin);
+      if (flags.storage) url.searchParams.set('storage', flags.storage);
+      if (flags.strict) url.searchParams.set('strict', '1');
+      if (flags.skew !== undefined) url.searchParams.set('skew', String(flags.skew));
+      if (flags.poll) url.searchParams.set('poll', String(flags.poll));
+      for (const [name, value] of Object.entries(extraQuery)) url.searchParams.set(name, value);
+      await target.goto(url.href);
+      await target.getByTestId('status').waitFor();
+    },
+    async signIn(target = page) {
+      await target.getByTestId('login').click();
+      await target.waitForURL((url) => url.origin === server.webOrigin);
+      await authorizeButton(target).click();
+      await waitForStatus(target, 'signed-in');
+      await target.waitForFunction(() => !window.location.pathname.startsWith('/callback'), undefined, { polling: 20 });
+    },
+    async sleepAndWake(ms) {
+      time.advance(ms);
+      await context.clock.fastForward(ms);
+    },
+    async runFor(ms) {
+      time.advance(ms);
+      await context.clock.runFor(ms);
+    },
+  };
+
+  ctx.onTestFinished(async ({ task }) => {
+    if (task.result?.state !== 'fail') await close();
+  });
+  ctx.onTestFailed(async () => {
+    try {
+      await saveArtifacts(ctx, e2e, logs);
+    } finally {
+      await close();
+    }
+  });
+  return e2e;
+}
+
+/** No uncaught page errors, and no console errors apart from those `allow` accepts (with a reason at the call site). */
+export function expectNoConsoleErrors(log: PageLog, allow: (message: { type: string; text: string }) => boolean = () => false): void {
+  expect(log.pageErrors).toEqual([]);
+  expect(log.console.filter((message) => message.type === 'error' && !allow(message))).toEqual([]);
+}
