@@ -13,7 +13,11 @@ const external = [
   /^node:/,
 ];
 
-/** Library build: ESM entries for the package and its `/testing` subpath. Types come from `tsc -p tsconfig.build.json`. */
+/**
+ * Library build: one ESM file per source module (like the .d.ts files beside them), so the app's
+ * bundler tree-shakes and splits at module granularity and the lazy sign-in code stays lazy.
+ * Types come from `tsc -p tsconfig.build.json`.
+ */
 export default defineConfig({
   plugins: [react()],
   build: {
@@ -23,9 +27,12 @@ export default defineConfig({
     minify: false,
     target: 'es2022',
     lib: {
-      entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', 'testing-node': 'src/testing/node.ts' },
+      entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/node': 'src/testing/node.ts' },
       formats: ['es'],
     },
-    rollupOptions: { external },
+    rolldownOptions: {
+      external,
+      output: { preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js' },
+    },
   },
 });

@@ -1,5 +1,5 @@
-import { CozeAuthError } from './errors';
-import type { TokenStorageOption } from './storage/storageAdapters';
+import { CozeAuthError } from './errors.js';
+import type { TokenStorageOption } from './storage/storageAdapters.js';
 
 /** Coze's global API host; the default `baseURL` (same value as `COZE_COM_BASE_URL` in `@coze/api`). */
 export const COZE_COM_BASE_URL = 'https://api.coze.com';
@@ -48,6 +48,10 @@ export interface ResolvedCozeConfig {
   refreshSkewSeconds: number;
 }
 
+function invalidOption(option: string, expected: string): CozeAuthError {
+  return new CozeAuthError('invalid_config', `${option} must be ${expected}.`);
+}
+
 function parseAbsoluteUrl(value: string, option: string): URL {
   try {
     const url = new URL(value);
@@ -55,7 +59,7 @@ function parseAbsoluteUrl(value: string, option: string): URL {
   } catch {
     // fall through to the typed error below
   }
-  throw new CozeAuthError('invalid_config', `${option} must be an absolute http(s) URL.`);
+  throw invalidOption(option, 'an absolute http(s) URL');
 }
 
 function withoutTrailingSlash(url: URL): string {
@@ -71,7 +75,7 @@ export function deriveWebBaseURL(baseURL: string): string {
 
 /** Validates options and computes the Coze endpoints. Throws `invalid_config` on bad input. */
 export function resolveCozeConfig(options: CozeAuthOptions): ResolvedCozeConfig {
-  if (!options.clientId) throw new CozeAuthError('invalid_config', 'clientId is required.');
+  if (!options.clientId) throw invalidOption('clientId', 'a non-empty string');
   parseAbsoluteUrl(options.redirectUri, 'redirectUri');
   const baseURL = withoutTrailingSlash(parseAbsoluteUrl(options.baseURL ?? COZE_COM_BASE_URL, 'baseURL'));
   const webBaseURL = options.webBaseURL
@@ -79,11 +83,11 @@ export function resolveCozeConfig(options: CozeAuthOptions): ResolvedCozeConfig 
     : deriveWebBaseURL(baseURL);
   const method = options.codeChallengeMethod ?? 'S256';
   if (method !== 'S256' && method !== 'plain') {
-    throw new CozeAuthError('invalid_config', 'codeChallengeMethod must be "S256" or "plain".');
+    throw invalidOption('codeChallengeMethod', '"S256" or "plain"');
   }
   const skew = options.refreshSkewSeconds ?? 60;
   if (!Number.isFinite(skew) || skew < 0) {
-    throw new CozeAuthError('invalid_config', 'refreshSkewSeconds must be a non-negative number.');
+    throw invalidOption('refreshSkewSeconds', 'a non-negative number');
   }
   const workspacePath = options.workspaceId
     ? `/workspace_id/${encodeURIComponent(options.workspaceId)}`

@@ -1,5 +1,5 @@
 import { CozeAPI, type ClientOptions } from '@coze/api';
-import type { CozeSession } from './session/CozeSession';
+import type { CozeSession } from './session/CozeSession.js';
 
 const clients = new WeakMap<CozeSession, CozeAPI>();
 

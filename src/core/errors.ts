@@ -50,8 +50,6 @@ export interface CozeAuthErrorDetails {
   cause?: unknown;
 }
 
-const TRANSIENT_CODES: ReadonlySet<CozeAuthErrorCode> = new Set(['server_error', 'network_error']);
-
 /** The one error type thrown and reported by react-coze-auth. */
 export class CozeAuthError extends Error {
   override readonly name = 'CozeAuthError';
@@ -74,7 +72,7 @@ export class CozeAuthError extends Error {
 
   /** True for failures worth retrying (network, 5xx, rate limiting); false when the grant is dead. */
   get isTransient(): boolean {
-    return TRANSIENT_CODES.has(this.code);
+    return this.code === 'server_error' || this.code === 'network_error';
   }
 }
 

@@ -1,5 +1,5 @@
-export { CozeSession } from './session/CozeSession';
-export type { CozeSessionOptions } from './session/CozeSession';
+export { CozeSession } from './session/CozeSession.js';
+export type { CozeSessionOptions } from './session/CozeSession.js';
 export type {
   CallbackResult,
   CozeAuthEvent,
@@ -8,22 +8,18 @@ export type {
   GetTokenOptions,
   LoginOptions,
   SignOutReason,
-} from './session/types';
-export { CozeAuthError, isCozeAuthError } from './errors';
-export type { CozeAuthErrorCode, CozeAuthErrorDetails } from './errors';
-export { COZE_CN_BASE_URL, COZE_COM_BASE_URL, deriveWebBaseURL, resolveCozeConfig } from './config';
-export type { CodeChallengeMethod, CozeAuthOptions, ResolvedCozeConfig } from './config';
-export { createMemoryStorage } from './storage/storageAdapters';
-export type { TokenStorageAdapter, TokenStorageOption } from './storage/storageAdapters';
-export type { StoredTokens } from './storage/tokenStore';
-export { expiresInToEpochMs } from './protocol/tokenResponse';
-export type { TokenResponse } from './protocol/tokenResponse';
-export { authorizationCodeGrantRequest, refreshTokenGrantRequest } from './protocol/tokenClient';
-export type { FetchLike } from './protocol/tokenClient';
-export { parseCallbackUrl, hasAuthorizationResponse } from './protocol/callbackUrl';
-export { toSameOriginPath } from './returnTo';
-export type { Clock } from './clock';
-export type { LockRunner } from './browser/lock';
-export type { TabChannel, TabMessage } from './browser/tabChannel';
-export { getCozeClient, isCozeUnauthorized } from './cozeClient';
-export type { CozeClientOptions } from './cozeClient';
+} from './session/types.js';
+export { CozeAuthError, isCozeAuthError } from './errors.js';
+export type { CozeAuthErrorCode, CozeAuthErrorDetails } from './errors.js';
+export { COZE_CN_BASE_URL, COZE_COM_BASE_URL } from './config.js';
+export type { CodeChallengeMethod, CozeAuthOptions, ResolvedCozeConfig } from './config.js';
+export { createMemoryStorage } from './storage/storageAdapters.js';
+export type { TokenStorageAdapter, TokenStorageOption } from './storage/storageAdapters.js';
+export type { StoredTokens } from './storage/tokenStore.js';
+export type { TokenResponse } from './protocol/tokenResponse.js';
+export type { FetchLike } from './protocol/tokenClient.js';
+export type { Clock } from './clock.js';
+export type { LockRunner } from './browser/lock.js';
+export type { TabChannel, TabMessage } from './browser/tabChannel.js';
+export { getCozeClient, isCozeUnauthorized } from './cozeClient.js';
+export type { CozeClientOptions } from './cozeClient.js';

@@ -1,4 +1,4 @@
-import { CozeAuthError } from './errors';
+import { CozeAuthError } from './errors.js';
 
 /**
  * Turns a `returnTo` into a same-origin path (`/path?query#hash`), or `undefined` when it would

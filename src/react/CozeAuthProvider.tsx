@@ -1,10 +1,10 @@
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
 import { useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { CozeAuthOptions } from '../core/config';
-import type { CozeClientOptions } from '../core/cozeClient';
-import { CozeSession } from '../core/session/CozeSession';
-import { CozeAuthContext, type CozeAuthContextValue } from './context';
-import { COZE_QUERY_SCOPE } from './queryKeys';
+import type { CozeAuthOptions } from '../core/config.js';
+import type { CozeClientOptions } from '../core/cozeClient.js';
+import { CozeSession } from '../core/session/CozeSession.js';
+import { CozeAuthContext, type CozeAuthContextValue } from './context.js';
+import { COZE_QUERY_SCOPE } from './queryKeys.js';
 
 /** Props of {@link CozeAuthProvider}: the {@link CozeAuthOptions} plus React wiring. */
 export interface CozeAuthProviderProps extends Partial<CozeAuthOptions> {

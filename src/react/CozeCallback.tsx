@@ -1,8 +1,9 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { CozeAuthError } from '../core/errors';
-import type { CallbackResult } from '../core/session/types';
-import { useCozeAuthContext } from './context';
-import { replaceLocation } from './navigation';
+import type { CozeAuthError } from '../core/errors.js';
+import type { CallbackResult } from '../core/session/types.js';
+import { AuthErrorNotice } from './AuthErrorNotice.js';
+import { useCozeAuthContext } from './context.js';
+import { replaceLocation } from './navigation.js';
 
 /** Recovery actions handed to a custom error renderer. */
 export interface CozeCallbackErrorActions {
@@ -51,12 +52,9 @@ export function CozeCallback(props: CozeCallbackProps): ReactNode {
         navigated.add(result);
         (onSuccess ?? onRedirectCallback ?? replaceLocation)(result.returnTo);
       },
-      (caught: unknown) => {
+      // The session only ever rejects with a CozeAuthError.
+      (error: CozeAuthError) => {
         if (!active) return;
-        const error =
-          caught instanceof CozeAuthError
-            ? caught
-            : new CozeAuthError('authorization_error', 'Sign-in failed unexpectedly.', { cause: caught });
         setOutcome({ kind: 'error', error });
         onError?.(error);
       },
@@ -68,42 +66,11 @@ export function CozeCallback(props: CozeCallbackProps): ReactNode {
 
   if (outcome.kind === 'error') {
     const actions: CozeCallbackErrorActions = { login: () => session.login({ returnTo: props.retryReturnTo ?? '/' }) };
-    return props.error ? props.error(outcome.error, actions) : <DefaultCallbackError error={outcome.error} actions={actions} />;
+    return props.error ? props.error(outcome.error, actions) : <AuthErrorNotice error={outcome.error} login={actions.login} />;
   }
   return props.loading ?? (
     <p role="status" aria-live="polite">
       Signing you in…
     </p>
-  );
-}
-
-const ERROR_TITLES: Partial<Record<CozeAuthError['code'], string>> = {
-  access_denied: 'Sign-in was cancelled',
-  state_mismatch: 'This sign-in link has expired or was already used',
-  invalid_callback_url: 'This sign-in link is incomplete',
-  network_error: 'Coze could not be reached',
-  server_error: 'Coze is having trouble',
-};
-
-function DefaultCallbackError({ error, actions }: { error: CozeAuthError; actions: CozeCallbackErrorActions }): ReactNode {
-  const [pending, setPending] = useState(false);
-  return (
-    <div role="alert" data-error-code={error.code}>
-      <p>
-        <strong>{ERROR_TITLES[error.code] ?? 'Sign-in failed'}</strong>
-      </p>
-      <p>{error.message}</p>
-      {error.logid ? <p>Coze log id: {error.logid}</p> : null}
-      <button
-        type="button"
-        disabled={pending}
-        onClick={() => {
-          setPending(true);
-          actions.login().catch(() => setPending(false));
-        }}
-      >
-        Try again
-      </button>
-    </div>
   );
 }

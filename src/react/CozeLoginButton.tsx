@@ -1,6 +1,6 @@
 import { useEffect, useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
-import type { CozeAuthError } from '../core/errors';
-import { useCozeSession } from './context';
+import type { CozeAuthError } from '../core/errors.js';
+import { useCozeSession } from './context.js';
 
 /** Props of {@link CozeLoginButton}; any other button attribute (className, style, aria-*) passes through. */
 export interface CozeLoginButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'onClick' | 'type' | 'onError'> {

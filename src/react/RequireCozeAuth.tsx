@@ -1,7 +1,8 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { CozeAuthError } from '../core/errors';
-import { useCozeSession } from './context';
-import { useCozeAuth } from './useCozeAuth';
+import type { CozeAuthError } from '../core/errors.js';
+import { AuthErrorNotice } from './AuthErrorNotice.js';
+import { useCozeSession } from './context.js';
+import { useCozeAuth } from './useCozeAuth.js';
 
 /** Props of {@link RequireCozeAuth}. */
 export interface RequireCozeAuthProps {
@@ -36,16 +37,7 @@ export function RequireCozeAuth(props: RequireCozeAuthProps): ReactNode {
   if (isAuthenticated) return props.children;
   const login = () => session.login(returnTo === undefined ? {} : { returnTo });
   if (error) {
-    return props.error ? (
-      props.error(error, { login })
-    ) : (
-      <div role="alert" data-error-code={error.code}>
-        <p>{error.message}</p>
-        <button type="button" onClick={() => void login().catch(() => undefined)}>
-          Sign in again
-        </button>
-      </div>
-    );
+    return props.error ? props.error(error, { login }) : <AuthErrorNotice error={error} login={login} />;
   }
   return props.fallback ?? (
     <p role="status" aria-live="polite">

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
-import type { CozeClientOptions } from '../core/cozeClient';
-import type { CozeSession } from '../core/session/CozeSession';
+import type { CozeClientOptions } from '../core/cozeClient.js';
+import type { CozeSession } from '../core/session/CozeSession.js';
 
 /** What the provider hands down: the session, and how to leave the callback route. */
 export interface CozeAuthContextValue {

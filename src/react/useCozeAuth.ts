@@ -1,8 +1,8 @@
 import { useMemo, useSyncExternalStore } from 'react';
-import type { CozeAuthError } from '../core/errors';
-import type { CozeSession } from '../core/session/CozeSession';
-import type { CallbackResult, CozeAuthState, GetTokenOptions, LoginOptions } from '../core/session/types';
-import { useCozeSession } from './context';
+import type { CozeAuthError } from '../core/errors.js';
+import type { CozeSession } from '../core/session/CozeSession.js';
+import type { CallbackResult, CozeAuthState, GetTokenOptions, LoginOptions } from '../core/session/types.js';
+import { useCozeSession } from './context.js';
 
 /** What {@link useCozeAuth} returns: the session state plus its actions (stable across renders). */
 export interface UseCozeAuthResult extends CozeAuthState {

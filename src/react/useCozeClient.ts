@@ -1,6 +1,6 @@
 import type { CozeAPI } from '@coze/api';
-import { getCozeClient } from '../core/cozeClient';
-import { useCozeAuthContext } from './context';
+import { getCozeClient } from '../core/cozeClient.js';
+import { useCozeAuthContext } from './context.js';
 
 /**
  * The provider's `CozeAPI` client (one per provider). Every request awaits a fresh token, so the

@@ -1,10 +1,10 @@
 import type { CozeAPI } from '@coze/api';
 import { useQuery, type QueryFunctionContext, type UseQueryOptions, type UseQueryResult } from '@tanstack/react-query';
 import { useCallback, useSyncExternalStore } from 'react';
-import { getCozeClient, isCozeUnauthorized } from '../core/cozeClient';
-import { isCozeAuthError } from '../core/errors';
-import { useCozeAuthContext } from './context';
-import { cozeQueryKey } from './queryKeys';
+import { getCozeClient, isCozeUnauthorized } from '../core/cozeClient.js';
+import { isCozeAuthError } from '../core/errors.js';
+import { useCozeAuthContext } from './context.js';
+import { cozeQueryKey } from './queryKeys.js';
 
 /** Options of {@link useCozeQuery}: TanStack Query's, minus the key and function it builds. */
 export type UseCozeQueryOptions<TData, TError = Error> = Omit<UseQueryOptions<TData, TError, TData, readonly unknown[]>, 'queryKey' | 'queryFn'>;

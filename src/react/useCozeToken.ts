@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
-import type { CozeAuthError } from '../core/errors';
-import type { CozeAuthStatus, GetTokenOptions } from '../core/session/types';
-import { useCozeSession } from './context';
-import { useCozeAuthState } from './useCozeAuth';
+import type { CozeAuthError } from '../core/errors.js';
+import type { CozeAuthStatus, GetTokenOptions } from '../core/session/types.js';
+import { useCozeSession } from './context.js';
+import { useCozeAuthState } from './useCozeAuth.js';
 
 /** What {@link useCozeToken} returns. */
 export interface UseCozeTokenResult {

@@ -1,10 +1,10 @@
 // Browser-safe entry point of `react-coze-auth/testing`. The Node server lives in `./node`
 // because it imports node:http, which must never reach a browser bundle.
-export { createCozeModel } from './server/createCozeModel';
-export { cozeHandlers } from './server/mswHandlers';
-export { NETWORK_ERROR } from './server/networkError';
-export type { NetworkError } from './server/networkError';
-export { DEFAULT_COZE_USER, DEFAULT_COZE_WORKSPACES } from './server/defaultFixtures';
+export { createCozeModel } from './server/createCozeModel.js';
+export { cozeHandlers } from './server/mswHandlers.js';
+export { NETWORK_ERROR } from './server/networkError.js';
+export type { NetworkError } from './server/networkError.js';
+export { DEFAULT_COZE_USER, DEFAULT_COZE_WORKSPACES } from './server/defaultFixtures.js';
 export type {
   CozeClient,
   CozeCounters,
@@ -20,15 +20,15 @@ export type {
   RequestKind,
   RequestLogEntry,
   TokenLifetimes,
-} from './server/types';
-export { createTestClock, flushAsync } from './testClock';
-export type { TestClock } from './testClock';
+} from './server/types.js';
+export { createTestClock, flushAsync } from './testClock.js';
+export type { TestClock } from './testClock.js';
 export {
   createTestCozeAuth,
   TEST_API_ORIGIN,
   TEST_CLIENT_ID,
   TEST_WEB_ORIGIN,
-} from './react/createTestCozeAuth';
-export type { TestAuthState, TestCozeAuth, TestCozeAuthOptions } from './react/createTestCozeAuth';
-export { MockCozeAuthProvider } from './react/MockCozeAuthProvider';
-export type { MockCozeAuthProviderProps } from './react/MockCozeAuthProvider';
+} from './react/createTestCozeAuth.js';
+export type { TestAuthState, TestCozeAuth, TestCozeAuthOptions } from './react/createTestCozeAuth.js';
+export { MockCozeAuthProvider } from './react/MockCozeAuthProvider.js';
+export type { MockCozeAuthProviderProps } from './react/MockCozeAuthProvider.js';

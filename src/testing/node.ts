@@ -1,7 +1,7 @@
 // Node-only entry point: the fake Coze as a real HTTP server. Kept out of `./index` because it
 // imports node:http, and it does not import msw, so Node users need not install it.
-export { startFakeCozeServer } from './server/nodeServer';
-export type { FakeCozeServer, FakeCozeServerOptions } from './server/nodeServer';
-export { createCozeModel } from './server/createCozeModel';
-export { NETWORK_ERROR } from './server/networkError';
-export type { CozeModel, CozeModelOptions } from './server/types';
+export { startFakeCozeServer } from './server/nodeServer.js';
+export type { FakeCozeServer, FakeCozeServerOptions } from './server/nodeServer.js';
+export { createCozeModel } from './server/createCozeModel.js';
+export { NETWORK_ERROR } from './server/networkError.js';
+export type { CozeModel, CozeModelOptions } from './server/types.js';

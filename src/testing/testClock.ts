@@ -1,4 +1,4 @@
-import type { Clock } from '../core/clock';
+import type { Clock } from '../core/clock.js';
 
 /** A {@link Clock} that moves only when told to; timers fire during {@link TestClock.advance}. */
 export interface TestClock extends Clock {

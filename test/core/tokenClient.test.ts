@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CozeAuthError } from '../../src/core/errors';
 import { authorizationCodeGrantRequest, refreshTokenGrantRequest, type FetchLike } from '../../src/core/protocol/tokenClient';
 import { expiresInToEpochMs, parseTokenBody } from '../../src/core/protocol/tokenResponse';
 import { rejection } from '../helpers/harness';

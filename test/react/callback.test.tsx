@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { StrictMode } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -88,7 +88,7 @@ describe('<CozeCallback>', () => {
     );
     const alert = await screen.findByRole('alert');
     expect(alert.getAttribute('data-error-code')).toBe('access_denied');
-    expect(alert.textContent).toContain('Sign-in was cancelled');
+    expect(alert.textContent).toContain('Sign-in was cancelled on Coze');
     expect(onError).toHaveBeenCalledTimes(1);
     expect(options.navigate).not.toHaveBeenCalled();
     await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
@@ -121,10 +121,7 @@ describe('<CozeCallback>', () => {
     view.unmount();
     // The remounted page component reads the URL the session already stripped; the module-level
     // registry still finishes the one exchange.
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    });
+    await waitFor(() => expect(session.getSnapshot().status).toBe('signed-in'));
     expect(fake.state.model.counters.tokenExchange).toBe(1);
-    expect(session.getSnapshot().status).toBe('signed-in');
   });
 });

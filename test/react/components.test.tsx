@@ -118,7 +118,7 @@ describe('<RequireCozeAuth>', () => {
     expect(alert.getAttribute('data-error-code')).toBe('state_mismatch');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(options.navigate).not.toHaveBeenCalled();
-    await userEvent.click(screen.getByRole('button', { name: 'Sign in again' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
     await waitFor(() => expect(options.navigate).toHaveBeenCalledTimes(1));
   });
 

@@ -1,6 +1,6 @@
 import type { OidcClient } from 'oidc-client-ts';
-import type { ResolvedCozeConfig } from '../config';
-import { CozeAuthError } from '../errors';
+import type { ResolvedCozeConfig } from '../config.js';
+import { CozeAuthError } from '../errors.js';
 
 /** sessionStorage key prefix of pending sign-ins (one entry per `state`, removed on use). */
 export const TRANSACTION_PREFIX = 'coze-auth.tx.';

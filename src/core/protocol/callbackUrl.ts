@@ -1,4 +1,4 @@
-import { CozeAuthError } from '../errors';
+import { CozeAuthError } from '../errors.js';
 
 /** What Coze put on the redirect URL. */
 export interface CallbackParams {
@@ -51,4 +51,23 @@ export function stripCallbackParams(url: string): string {
   const parsed = new URL(url);
   for (const name of CALLBACK_PARAMS) parsed.searchParams.delete(name);
   return parsed.href;
+}
+
+/**
+ * Removes the authorization response from the address bar (history.replaceState) when the page
+ * shows the callback being handled, so Back, bookmarks and analytics never see a code.
+ */
+export function stripCallbackFromAddressBar(url: string): void {
+  const loc = globalThis.location;
+  const history = globalThis.history;
+  if (!loc || !history) return;
+  let current: URL;
+  try {
+    current = new URL(loc.href);
+    if (new URL(url, loc.href).href !== current.href) return;
+  } catch {
+    return;
+  }
+  if (!CALLBACK_PARAMS.some((name) => current.searchParams.has(name))) return;
+  history.replaceState(history.state, '', stripCallbackParams(current.href));
 }

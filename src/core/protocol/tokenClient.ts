@@ -1,5 +1,5 @@
-import { CozeAuthError } from '../errors';
-import { parseTokenBody, type TokenResponse } from './tokenResponse';
+import { CozeAuthError } from '../errors.js';
+import { parseTokenBody, type TokenResponse } from './tokenResponse.js';
 
 /** The `fetch` signature the token client needs; inject one for tests or custom transports. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;

@@ -1,4 +1,4 @@
-import { CozeAuthError } from '../errors';
+import { CozeAuthError } from '../errors.js';
 
 /** A validated token response, with expiry normalised to epoch milliseconds. */
 export interface TokenResponse {

@@ -1,17 +1,15 @@
-import { systemClock, type Clock } from '../clock';
-import { resolveCozeConfig, type CozeAuthOptions, type ResolvedCozeConfig } from '../config';
-import { CozeAuthError } from '../errors';
-import { hasAuthorizationResponse, parseCallbackUrl, stripCallbackParams } from '../protocol/callbackUrl';
-import { refreshTokenGrantRequest, type FetchLike, type TokenClientContext } from '../protocol/tokenClient';
-import type { TokenResponse } from '../protocol/tokenResponse';
-import { requireSameOriginPath, toSameOriginPath } from '../returnTo';
-import { resolveTokenStorage, resolveTransactionStorage } from '../storage/storageAdapters';
-import { TokenStore, type StoredTokens } from '../storage/tokenStore';
-import { noLock, webLocks, type LockRunner } from '../browser/lock';
-import { createTabChannel, type TabChannel, type TabMessage } from '../browser/tabChannel';
-import { subscribeToWakeEvents } from '../browser/wakeEvents';
-import { runOncePerCallback } from './callbackRegistry';
-import { MAX_TIMER_DELAY_MS, refreshDueAt, retryDelayMs } from './refreshPolicy';
+import { systemClock, type Clock } from '../clock.js';
+import { resolveCozeConfig, type CozeAuthOptions, type ResolvedCozeConfig } from '../config.js';
+import { CozeAuthError } from '../errors.js';
+import type { FetchLike, TokenClientContext } from '../protocol/tokenClient.js';
+import type { TokenResponse } from '../protocol/tokenResponse.js';
+import { resolveTokenStorage } from '../storage/storageAdapters.js';
+import { TokenStore, type StoredTokens } from '../storage/tokenStore.js';
+import { noLock, webLocks, type LockRunner } from '../browser/lock.js';
+import { createTabChannel, type TabChannel, type TabMessage } from '../browser/tabChannel.js';
+import { subscribeToWakeEvents } from '../browser/wakeEvents.js';
+import { runOncePerCallback } from './callbackRegistry.js';
+import { MAX_TIMER_DELAY_MS, refreshDueAt, retryDelayMs } from './refreshPolicy.js';
 import type {
   CallbackResult,
   CozeAuthEvent,
@@ -19,7 +17,7 @@ import type {
   GetTokenOptions,
   LoginOptions,
   SignOutReason,
-} from './types';
+} from './types.js';
 
 /** Everything {@link CozeSession} can be given; all but the {@link CozeAuthOptions} are for tests and unusual hosts. */
 export interface CozeSessionOptions extends CozeAuthOptions {
@@ -29,7 +27,7 @@ export interface CozeSessionOptions extends CozeAuthOptions {
   clock?: Clock;
   /** Leaves the page for Coze's authorize URL. Default: `window.location.assign`. */
   navigate?: (url: string) => void;
-  /** Where pending sign-ins live. Default: `window.sessionStorage`. */
+  /** Where pending sign-ins live. Default: `window.sessionStorage` (memory where it is unusable). */
   transactionStorage?: Storage;
   /** Cross-tab lock. Default: Web Locks when tokens are shared across tabs, otherwise none. */
   lock?: LockRunner;
@@ -37,23 +35,38 @@ export interface CozeSessionOptions extends CozeAuthOptions {
   tabChannel?: TabChannel;
 }
 
+// The token client is needed only when a refresh is due, so it is loaded on demand (and
+// prefetched on mount while signed in, so a refresh while offline does not depend on loading it).
+let tokenClientModule: Promise<typeof import('../protocol/tokenClient.js')> | undefined;
+function loadTokenClient(): Promise<typeof import('../protocol/tokenClient.js')> {
+  tokenClientModule ??= import('../protocol/tokenClient.js').catch((cause: unknown) => {
+    tokenClientModule = undefined;
+    throw new CozeAuthError('network_error', 'Could not load the token client.', { cause });
+  });
+  return tokenClientModule;
+}
+
 // Timers may fire a hair early; treat "due within this margin" as due so the run refreshes
 // instead of concluding "still fresh" and never rescheduling.
 const TIMER_TOLERANCE_MS = 5;
-
-function currentOrigin(): string {
-  return globalThis.location?.origin ?? 'null';
-}
-
-function currentPath(): string {
-  const loc = globalThis.location;
-  return loc ? `${loc.pathname}${loc.search}${loc.hash}` : '/';
-}
 
 function randomId(): string {
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The callback's `state`, or null. Kept here, not in protocol/callbackUrl, so that module stays lazy. */
+function readCallbackState(url: string): string | null {
+  try {
+    return new URL(url).searchParams.get('state');
+  } catch {
+    return null;
+  }
+}
+
+function notSignedIn(): CozeAuthError {
+  return new CozeAuthError('login_required', 'Not signed in to Coze.');
 }
 
 function toCozeAuthError(error: unknown): CozeAuthError {
@@ -81,7 +94,7 @@ export class CozeSession {
   readonly config: ResolvedCozeConfig;
 
   readonly #store: TokenStore;
-  readonly #transactions: Storage;
+  readonly #transactions: Storage | undefined;
   readonly #clock: Clock;
   readonly #tokenClient: TokenClientContext;
   readonly #navigate: (url: string) => void;
@@ -101,7 +114,7 @@ export class CozeSession {
   constructor(options: CozeSessionOptions) {
     this.config = resolveCozeConfig(options);
     this.#store = new TokenStore(resolveTokenStorage(options.tokenStorage), this.config.clientId);
-    this.#transactions = options.transactionStorage ?? resolveTransactionStorage();
+    this.#transactions = options.transactionStorage;
     this.#clock = options.clock ?? systemClock;
     this.#tokenClient = {
       tokenEndpoint: this.config.tokenEndpoint,
@@ -148,6 +161,7 @@ export class CozeSession {
         stopTabs?.();
       };
       this.#syncFromStorage();
+      if (this.#tokens?.refreshToken) void loadTokenClient().catch(() => undefined);
       this.#checkExpiry();
     }
     let unmounted = false;
@@ -170,11 +184,9 @@ export class CozeSession {
    * Throws `unsafe_return_to` for a `returnTo` outside this origin.
    */
   async login(options: LoginOptions = {}): Promise<void> {
-    const returnTo =
-      options.returnTo === undefined ? currentPath() : requireSameOriginPath(options.returnTo, currentOrigin());
     try {
-      const { createAuthorizationRequest } = await import('./signInFlow');
-      const url = await createAuthorizationRequest(this.config, this.#transactions, returnTo);
+      const { startAuthorization } = await import('./signInFlow.js');
+      const url = await startAuthorization(this.config, this.#transactions, options.returnTo);
       this.#update({ error: undefined });
       this.#navigate(url);
     } catch (error) {
@@ -189,56 +201,33 @@ export class CozeSession {
    * stores the tokens. Rejects with a {@link CozeAuthError}; never redirects by itself.
    */
   handleRedirectCallback(url: string = globalThis.location?.href ?? ''): Promise<CallbackResult> {
-    let state: string;
-    try {
-      ({ state } = parseCallbackUrl(url));
-    } catch (error) {
-      this.#stripAddressBar(url);
-      if (this.#tokens) return Promise.resolve({ returnTo: '/', alreadySignedIn: true });
-      this.#fail(toCozeAuthError(error));
-      return Promise.reject(this.#state.error);
-    }
-    return runOncePerCallback(`${this.config.clientId} ${state}`, () => this.#completeCallback(url));
+    const state = readCallbackState(url);
+    const complete = () => this.#completeCallback(url);
+    return state ? runOncePerCallback(`${this.config.clientId} ${state}`, complete) : complete();
   }
 
   async #completeCallback(url: string): Promise<CallbackResult> {
-    const params = parseCallbackUrl(url);
-    this.#stripAddressBar(url);
     const wasSignedIn = this.#tokens !== undefined;
-    this.#update({ status: 'signing-in', error: undefined });
     try {
-      const { completeAuthorization } = await import('./signInFlow');
-      const { response, returnTo: requestedReturnTo } = await completeAuthorization(
-        this.config,
-        this.#transactions,
-        this.#tokenClient,
-        url,
-        params,
-      );
-      this.#saveTokens(response, randomId());
+      const flow = await import('./signInFlow.js');
+      flow.stripCallbackFromAddressBar(url);
+      this.#update({ status: 'signing-in', error: undefined });
+      const completed = await flow.completeAuthorization(this.config, this.#transactions, this.#tokenClient, url);
+      this.#saveTokens(completed.response, randomId());
       this.#emit({ type: 'signed-in', expiresAt: this.#tokens?.expiresAt ?? 0 });
       this.#tabChannel?.post({ type: 'tokens-changed' });
-      const returnTo = toSameOriginPath(requestedReturnTo ?? '/', currentOrigin()) ?? '/';
-      return { returnTo, alreadySignedIn: false };
+      return { returnTo: completed.returnTo, alreadySignedIn: false };
     } catch (caught) {
       const error = toCozeAuthError(caught);
-      if (error.code === 'state_mismatch' && wasSignedIn && this.#tokens) {
-        // A replayed callback (Back button, reopened URL) while signed in: nothing to do.
+      const harmlessReplay = error.code === 'state_mismatch' || error.code === 'invalid_callback_url';
+      if (harmlessReplay && wasSignedIn && this.#tokens) {
+        // A used or stripped callback URL (Back button, reopened tab) while signed in: nothing to do.
         this.#update({ status: 'signed-in' });
         return { returnTo: '/', alreadySignedIn: true };
       }
       this.#fail(error);
       throw error;
     }
-  }
-
-  #stripAddressBar(url: string): void {
-    const loc = globalThis.location;
-    const history = globalThis.history;
-    if (!loc || !history || !hasAuthorizationResponse(loc.href)) return;
-    // Only touch the address bar when it shows the callback being handled.
-    if (new URL(url, loc.href).href !== loc.href) return;
-    history.replaceState(history.state, '', stripCallbackParams(loc.href));
   }
 
   // ── tokens ────────────────────────────────────────────────────────────────
@@ -253,7 +242,7 @@ export class CozeSession {
     if (!tokens) {
       throw this.#state.error && !this.#state.error.isTransient
         ? this.#state.error
-        : new CozeAuthError('login_required', 'Not signed in to Coze.');
+        : notSignedIn();
     }
     if (!options.forceRefresh && this.#clock.now() < refreshDueAt(tokens, this.config.refreshSkewSeconds)) {
       return tokens.accessToken;
@@ -280,12 +269,12 @@ export class CozeSession {
 
   #refreshUnderLock(): Promise<string> {
     const before = this.#tokens;
-    if (!before) return Promise.reject(new CozeAuthError('login_required', 'Not signed in to Coze.'));
+    if (!before) return Promise.reject(notSignedIn());
     return this.#lock(`coze-auth.refresh.${this.config.clientId}`, async () => {
       if (this.#store.sharedAcrossTabs) {
         // Another tab may have refreshed (or signed out) while this one waited for the lock.
         const stored = this.#syncFromStorage();
-        if (!stored) throw new CozeAuthError('login_required', 'Signed out in another tab.');
+        if (!stored) throw notSignedIn();
         if (stored.accessToken !== before.accessToken) return stored.accessToken;
       }
       return this.#requestRefresh();
@@ -294,7 +283,7 @@ export class CozeSession {
 
   async #requestRefresh(): Promise<string> {
     const current = this.#tokens;
-    if (!current) throw new CozeAuthError('login_required', 'Not signed in to Coze.');
+    if (!current) throw notSignedIn();
     if (!current.refreshToken) {
       if (this.#clock.now() < current.expiresAt) return current.accessToken;
       const expired = new CozeAuthError('session_expired', 'The Coze session expired and cannot be renewed.');
@@ -302,6 +291,7 @@ export class CozeSession {
       throw expired;
     }
     try {
+      const { refreshTokenGrantRequest } = await loadTokenClient();
       const response = await refreshTokenGrantRequest(this.#tokenClient, current.refreshToken);
       this.#saveTokens(response, current.sessionId);
       this.#emit({ type: 'refreshed', expiresAt: this.#tokens?.expiresAt ?? 0, source: 'this-tab' });

@@ -1,4 +1,4 @@
-import type { StoredTokens } from '../storage/tokenStore';
+import type { StoredTokens } from '../storage/tokenStore.js';
 
 /** Never refresh earlier than this share of a token's lifetime before expiry. */
 const MAX_SKEW_SHARE_OF_LIFETIME = 0.25;

@@ -1,32 +1,58 @@
 // The sign-in steps that run only on the login click and on the callback page. CozeSession loads
 // this module with import(), so apps do not ship it (or oidc-client-ts) in their initial bundle.
-import type { ResolvedCozeConfig } from '../config';
-import { CozeAuthError } from '../errors';
-import { createAuthorizationRequest, takeAuthorizationTransaction } from '../protocol/authorizationRequest';
-import type { CallbackParams } from '../protocol/callbackUrl';
-import { authorizationCodeGrantRequest, type TokenClientContext } from '../protocol/tokenClient';
-import type { TokenResponse } from '../protocol/tokenResponse';
+import type { ResolvedCozeConfig } from '../config.js';
+import { CozeAuthError } from '../errors.js';
+import { createAuthorizationRequest, takeAuthorizationTransaction } from '../protocol/authorizationRequest.js';
+import { parseCallbackUrl, stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
+import { authorizationCodeGrantRequest, type TokenClientContext } from '../protocol/tokenClient.js';
+import type { TokenResponse } from '../protocol/tokenResponse.js';
 
-export { createAuthorizationRequest };
+import { requireSameOriginPath, toSameOriginPath } from '../returnTo.js';
+import { resolveTransactionStorage } from '../storage/transactionStorage.js';
 
-/** A completed authorization: tokens, and the `returnTo` chosen at login (still to be validated). */
-export interface CompletedAuthorization {
-  response: TokenResponse;
-  returnTo: string | undefined;
+export { stripCallbackFromAddressBar };
+
+function currentOrigin(): string {
+  return globalThis.location?.origin ?? 'null';
+}
+
+function currentPath(): string {
+  const loc = globalThis.location;
+  return loc ? `${loc.pathname}${loc.search}${loc.hash}` : '/';
 }
 
 /**
- * Consumes the pending sign-in for the callback's state (checked first, before anything else),
- * turns an OAuth error redirect into a typed error, and exchanges the code with the PKCE verifier.
+ * Builds Coze's authorize URL; the pending sign-in goes to `transactions` (default sessionStorage).
+ * `returnTo` defaults to the current page; anything off this origin throws `unsafe_return_to`.
+ */
+export function startAuthorization(
+  config: ResolvedCozeConfig,
+  transactions: Storage | undefined,
+  returnTo: string | undefined,
+): Promise<string> {
+  const path = returnTo === undefined ? currentPath() : requireSameOriginPath(returnTo, currentOrigin());
+  return createAuthorizationRequest(config, transactions ?? resolveTransactionStorage(), path);
+}
+
+/** A completed authorization: tokens, and the same-origin path chosen at login (`/` if it was altered). */
+export interface CompletedAuthorization {
+  response: TokenResponse;
+  returnTo: string;
+}
+
+/**
+ * Reads the callback URL (throws `invalid_callback_url`), consumes the pending sign-in for its
+ * state (checked before anything else), turns an OAuth error redirect into a typed error, and
+ * exchanges the code with the PKCE verifier.
  */
 export async function completeAuthorization(
   config: ResolvedCozeConfig,
-  transactions: Storage,
+  transactions: Storage | undefined,
   tokenClient: TokenClientContext,
   callbackUrl: string,
-  params: CallbackParams,
 ): Promise<CompletedAuthorization> {
-  const transaction = await takeAuthorizationTransaction(config, transactions, callbackUrl);
+  const params = parseCallbackUrl(callbackUrl);
+  const transaction = await takeAuthorizationTransaction(config, transactions ?? resolveTransactionStorage(), callbackUrl);
   if (params.error) {
     const description = params.errorDescription ? `: ${params.errorDescription}` : '.';
     throw params.error === 'access_denied'
@@ -40,5 +66,6 @@ export async function completeAuthorization(
     codeVerifier: transaction.codeVerifier,
     redirectUri: transaction.redirectUri,
   });
-  return { response, returnTo: transaction.returnTo };
+  // Re-validated: sessionStorage may have been altered during the round trip.
+  return { response, returnTo: toSameOriginPath(transaction.returnTo ?? '/', currentOrigin()) ?? '/' };
 }

@@ -1,4 +1,4 @@
-import type { CozeAuthError } from '../errors';
+import type { CozeAuthError } from '../errors.js';
 
 /**
  * - `signed-out`: no tokens (check `error` for why, if anything went wrong).

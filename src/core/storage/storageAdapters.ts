@@ -28,7 +28,8 @@ export function createMemoryStorage(): TokenStorageAdapter {
   };
 }
 
-function webStorage(name: 'sessionStorage' | 'localStorage'): Storage | undefined {
+/** The named web storage if it exists and accepts writes (not in SSR or some privacy modes). */
+export function webStorage(name: 'sessionStorage' | 'localStorage'): Storage | undefined {
   try {
     // Accessing the property throws in some privacy modes and is absent during SSR.
     const storage = (globalThis as Partial<Record<typeof name, Storage>>)[name];
@@ -53,24 +54,5 @@ export function resolveTokenStorage(option: TokenStorageOption = 'sessionStorage
     setItem: (key, value) => storage.setItem(key, value),
     removeItem: (key) => storage.removeItem(key),
     sharedAcrossTabs: option === 'localStorage',
-  };
-}
-
-/** The sessionStorage that holds pending sign-ins (PKCE verifier + state), or memory when absent. */
-export function resolveTransactionStorage(): Storage {
-  return webStorage('sessionStorage') ?? createMemoryWebStorage();
-}
-
-function createMemoryWebStorage(): Storage {
-  const items = new Map<string, string>();
-  return {
-    get length() {
-      return items.size;
-    },
-    clear: () => items.clear(),
-    getItem: (key) => items.get(key) ?? null,
-    key: (index) => [...items.keys()][index] ?? null,
-    removeItem: (key) => void items.delete(key),
-    setItem: (key, value) => void items.set(key, String(value)),
   };
 }

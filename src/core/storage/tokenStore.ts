@@ -1,4 +1,4 @@
-import type { TokenStorageAdapter } from './storageAdapters';
+import type { TokenStorageAdapter } from './storageAdapters.js';
 
 /** The tokens of one signed-in session, as kept in storage. */
 export interface StoredTokens {

@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import { CozeAuthProvider } from '../../react/CozeAuthProvider';
-import { createTestCozeAuth, type TestCozeAuth, type TestCozeAuthOptions } from './createTestCozeAuth';
+import { CozeAuthProvider } from '../../react/CozeAuthProvider.js';
+import { createTestCozeAuth, type TestCozeAuth, type TestCozeAuthOptions } from './createTestCozeAuth.js';
 
 /** Props of {@link MockCozeAuthProvider}: a ready {@link TestCozeAuth}, or options to build one. */
 export type MockCozeAuthProviderProps = {

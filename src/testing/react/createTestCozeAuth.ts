@@ -1,12 +1,12 @@
-import { CozeSession } from '../../core/session/CozeSession';
-import { createMemoryStorage } from '../../core/storage/storageAdapters';
-import { TokenStore } from '../../core/storage/tokenStore';
-import { expiresInToEpochMs } from '../../core/protocol/tokenResponse';
-import type { FetchLike } from '../../core/protocol/tokenClient';
-import { createCozeModel } from '../server/createCozeModel';
-import { NETWORK_ERROR } from '../server/networkError';
-import type { CozeModel, CozeModelOptions, CozeUser } from '../server/types';
-import { createTestClock, flushAsync, type TestClock } from '../testClock';
+import { CozeSession } from '../../core/session/CozeSession.js';
+import { createMemoryStorage } from '../../core/storage/storageAdapters.js';
+import { TokenStore } from '../../core/storage/tokenStore.js';
+import { expiresInToEpochMs } from '../../core/protocol/tokenResponse.js';
+import type { FetchLike } from '../../core/protocol/tokenClient.js';
+import { createCozeModel } from '../server/createCozeModel.js';
+import { NETWORK_ERROR } from '../server/networkError.js';
+import type { CozeModel, CozeModelOptions, CozeUser } from '../server/types.js';
+import { createTestClock, flushAsync, type TestClock } from '../testClock.js';
 
 /** The state a test starts in. */
 export type TestAuthState = 'signed-in' | 'signed-out' | 'expired';

@@ -1,5 +1,5 @@
-import type { PkceMethod } from './pkce';
-import { randomId } from './randomId';
+import type { PkceMethod } from './pkce.js';
+import { randomId } from './randomId.js';
 
 /** A validated authorize request: everything a code is bound to. */
 export interface AuthorizationRequest {

@@ -1,12 +1,12 @@
-import type { AuthorizationRequest, AuthorizationStore } from './authorizationStore';
-import type { ClientRegistry } from './clientRegistry';
-import { renderConsentPage, renderErrorPage } from './htmlPages';
-import { DECISION_PATH } from './matchRoute';
-import { isPkceMethod, isWellFormedChallenge } from './pkce';
-import type { PreparedRequest } from './preparedRequest';
-import { htmlResponse, redirectResponse, withQuery } from './responses';
-import type { OAuthErrorCode } from './types';
-import type { UserDirectory } from './userDirectory';
+import type { AuthorizationRequest, AuthorizationStore } from './authorizationStore.js';
+import type { ClientRegistry } from './clientRegistry.js';
+import { renderConsentPage, renderErrorPage } from './htmlPages.js';
+import { DECISION_PATH } from './matchRoute.js';
+import { isPkceMethod, isWellFormedChallenge } from './pkce.js';
+import type { PreparedRequest } from './preparedRequest.js';
+import { htmlResponse, redirectResponse, withQuery } from './responses.js';
+import type { OAuthErrorCode } from './types.js';
+import type { UserDirectory } from './userDirectory.js';
 
 /** What an authorize request or a consent decision leads to. */
 export type AuthorizeOutcome =

@@ -2,7 +2,7 @@
 /// <reference types="node" />
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startFakeCozeServer, type FakeCozeServer } from './nodeServer';
+import { startFakeCozeServer, type FakeCozeServer } from './nodeServer.js';
 
 /** Defaults that fit a Vite dev server on its default port. */
 const DEFAULTS = {

@@ -1,4 +1,4 @@
-import type { CozeClient } from './types';
+import type { CozeClient } from './types.js';
 
 /** A client with its defaults applied. */
 export interface RegisteredClient {

@@ -1,16 +1,16 @@
-import { AuthorizationStore } from './authorizationStore';
-import { AuthorizeEndpoint, outcomeStatus } from './authorizeEndpoint';
-import { ClientRegistry } from './clientRegistry';
-import { CorsPolicy } from './corsPolicy';
-import { FaultInjector } from './faultInjector';
-import { DECISION_PATH, matchRoute, type Route } from './matchRoute';
-import { NETWORK_ERROR, type NetworkError } from './networkError';
-import { OpenApiEndpoints } from './openApiEndpoints';
-import type { PreparedRequest } from './preparedRequest';
-import { randomLogId } from './randomId';
-import { RequestRecorder } from './requestRecorder';
-import { TokenEndpoint } from './tokenEndpoint';
-import { TokenStore } from './tokenStore';
+import { AuthorizationStore } from './authorizationStore.js';
+import { AuthorizeEndpoint, outcomeStatus } from './authorizeEndpoint.js';
+import { ClientRegistry } from './clientRegistry.js';
+import { CorsPolicy } from './corsPolicy.js';
+import { FaultInjector } from './faultInjector.js';
+import { DECISION_PATH, matchRoute, type Route } from './matchRoute.js';
+import { NETWORK_ERROR, type NetworkError } from './networkError.js';
+import { OpenApiEndpoints } from './openApiEndpoints.js';
+import type { PreparedRequest } from './preparedRequest.js';
+import { randomLogId } from './randomId.js';
+import { RequestRecorder } from './requestRecorder.js';
+import { TokenEndpoint } from './tokenEndpoint.js';
+import { TokenStore } from './tokenStore.js';
 import type {
   CozeCounters,
   CozeModel,
@@ -21,8 +21,8 @@ import type {
   IssueTokensOptions,
   RequestLogEntry,
   TokenLifetimes,
-} from './types';
-import { UserDirectory } from './userDirectory';
+} from './types.js';
+import { UserDirectory } from './userDirectory.js';
 
 const DEFAULT_LIFETIMES: TokenLifetimes = {
   accessTokenTtlSeconds: 900,

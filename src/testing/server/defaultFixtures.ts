@@ -1,4 +1,4 @@
-import type { CozeUser, CozeWorkspace } from './types';
+import type { CozeUser, CozeWorkspace } from './types.js';
 
 // A data: URL so demos and browser tests render an avatar without reaching the internet.
 const AVATAR_SVG =

@@ -1,4 +1,4 @@
-import type { FailureKind, InjectedFailure, OAuthErrorCode, RequestKind } from './types';
+import type { FailureKind, InjectedFailure, OAuthErrorCode, RequestKind } from './types.js';
 
 /** An injected HTTP failure; `errorCode` picks the OAuth error a token request gets. */
 export interface StatusFailure {

@@ -1,4 +1,4 @@
-import type { CozeUser, CozeWorkspace } from './types';
+import type { CozeUser, CozeWorkspace } from './types.js';
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
 export function escapeHtml(text: string): string {

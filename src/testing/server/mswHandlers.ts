@@ -1,6 +1,6 @@
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { NETWORK_ERROR } from './networkError';
-import type { CozeModel } from './types';
+import { NETWORK_ERROR } from './networkError.js';
+import type { CozeModel } from './types.js';
 
 /**
  * MSW 2 request handlers that hand every request for the model's two origins to

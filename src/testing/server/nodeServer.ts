@@ -2,9 +2,9 @@
 /// <reference types="node" />
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCozeModel } from './createCozeModel';
-import { NETWORK_ERROR } from './networkError';
-import type { CozeModel, CozeModelOptions } from './types';
+import { createCozeModel } from './createCozeModel.js';
+import { NETWORK_ERROR } from './networkError.js';
+import type { CozeModel, CozeModelOptions } from './types.js';
 
 /** Options of {@link startFakeCozeServer}: the model's options, with ports instead of origins. */
 export interface FakeCozeServerOptions extends Omit<CozeModelOptions, 'apiOrigin' | 'webOrigin'> {

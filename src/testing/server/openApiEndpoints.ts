@@ -1,7 +1,7 @@
-import type { PreparedRequest } from './preparedRequest';
-import { openApiErrorResponse, openApiResponse } from './responses';
-import type { TokenGrant, TokenStore } from './tokenStore';
-import type { UserDirectory } from './userDirectory';
+import type { PreparedRequest } from './preparedRequest.js';
+import { openApiErrorResponse, openApiResponse } from './responses.js';
+import type { TokenGrant, TokenStore } from './tokenStore.js';
+import type { UserDirectory } from './userDirectory.js';
 
 /** What the OpenAPI endpoints need from the model. */
 export interface OpenApiEndpointsDeps {

@@ -1,4 +1,4 @@
-import { base64url } from './base64url';
+import { base64url } from './base64url.js';
 
 /** The PKCE transformations Coze accepts. @see https://www.rfc-editor.org/rfc/rfc7636#section-4.2 */
 export type PkceMethod = 'S256' | 'plain';

@@ -1,5 +1,5 @@
-import type { StatusFailure } from './faultInjector';
-import type { RequestKind } from './types';
+import type { StatusFailure } from './faultInjector.js';
+import type { RequestKind } from './types.js';
 
 /**
  * A request an endpoint has classified but not yet acted on. The split lets the model apply

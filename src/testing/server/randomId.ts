@@ -1,4 +1,4 @@
-import { base64url } from './base64url';
+import { base64url } from './base64url.js';
 
 /**
  * An unguessable id (codes, tokens, pending consent requests). Web Crypto rather than

@@ -1,4 +1,4 @@
-import type { CozeCounters, RequestLogEntry } from './types';
+import type { CozeCounters, RequestLogEntry } from './types.js';
 
 // Enough for any test; bounded so that a long-running demo server does not grow without end.
 const MAX_LOG_ENTRIES = 1000;

@@ -1,4 +1,4 @@
-import type { OAuthErrorCode } from './types';
+import type { OAuthErrorCode } from './types.js';
 
 // RFC 6749 §5.1: responses carrying tokens must not be cached. Also used for consent pages,
 // which carry a single-use request id.

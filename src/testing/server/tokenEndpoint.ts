@@ -1,10 +1,10 @@
-import type { AuthorizationStore } from './authorizationStore';
-import type { ClientRegistry } from './clientRegistry';
-import type { StatusFailure } from './faultInjector';
-import { isWellFormedVerifier, verifyCodeVerifier } from './pkce';
-import type { PreparedRequest } from './preparedRequest';
-import { oauthErrorResponse, tokenEndpointResponse } from './responses';
-import type { TokenStore } from './tokenStore';
+import type { AuthorizationStore } from './authorizationStore.js';
+import type { ClientRegistry } from './clientRegistry.js';
+import type { StatusFailure } from './faultInjector.js';
+import { isWellFormedVerifier, verifyCodeVerifier } from './pkce.js';
+import type { PreparedRequest } from './preparedRequest.js';
+import { oauthErrorResponse, tokenEndpointResponse } from './responses.js';
+import type { TokenStore } from './tokenStore.js';
 
 /** What the token endpoint needs from the model. */
 export interface TokenEndpointDeps {

@@ -1,5 +1,5 @@
-import { randomId } from './randomId';
-import type { CozeTokenResponse, TokenLifetimes } from './types';
+import { randomId } from './randomId.js';
+import type { CozeTokenResponse, TokenLifetimes } from './types.js';
 
 /** Who a token speaks for. */
 export interface TokenGrant {

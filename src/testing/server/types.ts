@@ -1,4 +1,4 @@
-import type { NetworkError } from './networkError';
+import type { NetworkError } from './networkError.js';
 
 /**
  * A Coze user, as `GET /v1/users/me` returns it. Same shape as `User` in `@coze/api`

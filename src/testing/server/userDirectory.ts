@@ -1,5 +1,5 @@
-import { DEFAULT_COZE_USER, DEFAULT_COZE_WORKSPACES, personalWorkspaceFor } from './defaultFixtures';
-import type { CozeUser, CozeWorkspace } from './types';
+import { DEFAULT_COZE_USER, DEFAULT_COZE_WORKSPACES, personalWorkspaceFor } from './defaultFixtures.js';
+import type { CozeUser, CozeWorkspace } from './types.js';
 
 /** The users the fake server knows, their workspaces, and who is signed in at the web host. */
 export class UserDirectory {

@@ -1,0 +1,32 @@
+// Size budgets, checked by `npm run size` on what Vite makes of dist/ in an app (see
+// scripts/size-probe.mjs, which writes the files and manifest.json measured here).
+// Peers (react, react-dom, @tanstack/react-query, @coze/api, and msw for /testing) are external.
+// 1 kB = 1000 bytes, gzip level 9.
+import { existsSync, readFileSync } from 'node:fs';
+
+const dir = 'node_modules/.cache/size-probe';
+if (!existsSync(`${dir}/manifest.json`)) {
+  throw new Error('size-limit: run `node scripts/size-probe.mjs` first (`npm run size` does).');
+}
+const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));
+
+export default [
+  {
+    name: 'react-coze-auth — initial: main entry + its static chunks, all exports (oidc-client-ts stays lazy)',
+    path: manifest.main.initial,
+    gzip: true,
+    limit: '6 kB',
+  },
+  {
+    name: 'react-coze-auth — total: initial + lazy chunks (sign-in flow, oidc-client-ts)',
+    path: `${dir}/main/**/*.js`,
+    gzip: true,
+    limit: '20 kB',
+  },
+  {
+    name: 'react-coze-auth/testing — what the browser entry adds to the main library (msw excluded)',
+    path: `${dir}/testing/**/*.js`,
+    gzip: true,
+    limit: '12 kB',
+  },
+];

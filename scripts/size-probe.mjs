@@ -1,0 +1,129 @@
+// @ts-check
+// Builds what an app ships from our dist with Vite (production, minified, es2022), so that
+// size-limit (@size-limit/file, see .size-limit.json) measures real app output: rolldown splits
+// and tree-shakes the lazy `import('oidc-client-ts')`, which size-limit's own esbuild bundling
+// cannot (it inlines the whole library). Output: node_modules/.cache/size-probe/{main,testing}/ and
+// manifest.json, which lists each probe's initial files (entry + static imports) for .size-limit.cjs.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cacheDir = `${root}node_modules/.cache/size-probe`;
+
+const PEERS = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\/react-query($|\/)/, /^@coze\/api($|\/)/];
+const PRELOAD_HELPER = '\0vite/preload-helper.js';
+
+/**
+ * Vite wraps every dynamic import in a ~0.7 kB preload helper that any Vite app with a lazy route
+ * already has; it is the app's cost, not ours, so the probe swaps it for a pass-through.
+ * @type {import('vite').Plugin}
+ */
+const noPreloadHelper = {
+  name: 'size-probe:no-preload-helper',
+  enforce: 'pre',
+  resolveId: (id) => (id === PRELOAD_HELPER ? id : undefined),
+  load: (id) => (id === PRELOAD_HELPER ? 'export const __vitePreload = (load) => load();' : undefined),
+};
+
+/**
+ * @param {string} name output folder under the cache dir
+ * @param {string} distFile the dist file the probe re-exports (every export is kept)
+ * @param {(RegExp | ((id: string, importer: string | undefined) => boolean))[]} external
+ */
+async function probe(name, distFile, external) {
+  const source = `${root}dist/${distFile}`;
+  if (!existsSync(source)) throw new Error(`${source} is missing: run \`npm run build\` first.`);
+  const entry = `${cacheDir}/${name}.entry.js`;
+  writeFileSync(entry, `export * from ${JSON.stringify(source)};\n`);
+  const output = await build({
+    configFile: false,
+    root,
+    mode: 'production',
+    logLevel: 'warn',
+    plugins: [noPreloadHelper],
+    build: {
+      outDir: `${cacheDir}/${name}`,
+      emptyOutDir: true,
+      minify: true,
+      target: 'es2022',
+      modulePreload: false,
+      copyPublicDir: false,
+      reportCompressedSize: false,
+      rolldownOptions: {
+        input: entry,
+        external: (id, importer) => external.some((rule) => (typeof rule === 'function' ? rule(id, importer) : rule.test(id))),
+        // Keep every export of the entry: the budget covers the whole public API, not one app.
+        preserveEntrySignatures: 'strict',
+        output: { entryFileNames: 'index.js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  });
+  const outputs = Array.isArray(output) ? output : [output];
+  return outputs.flatMap((out) => ('output' in out ? out.output : [])).filter((item) => item.type === 'chunk');
+}
+
+rmSync(cacheDir, { recursive: true, force: true });
+mkdirSync(cacheDir, { recursive: true });
+
+/**
+ * The entry chunk and every chunk it imports statically: what loads before the app can run.
+ * @param {import('vite').Rolldown.OutputChunk[]} chunks
+ */
+function initialChunks(chunks) {
+  const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+  const seen = new Set();
+  /** @param {import('vite').Rolldown.OutputChunk | undefined} chunk */
+  const visit = (chunk) => {
+    if (!chunk || seen.has(chunk)) return;
+    seen.add(chunk);
+    for (const name of chunk.imports) visit(byName.get(name));
+  };
+  for (const chunk of chunks) if (chunk.isEntry) visit(chunk);
+  return [...seen];
+}
+
+const main = await probe('main', 'index.js', PEERS);
+// /testing shares the library's own chunks with the main entry (MockCozeAuthProvider renders the
+// real provider); an app has those already, so its budget covers only what /testing adds.
+const mainDistFiles = new Set();
+const pending = [`${root}dist/index.js`];
+while (pending.length > 0) {
+  const file = /** @type {string} */ (pending.pop());
+  if (mainDistFiles.has(file)) continue;
+  mainDistFiles.add(file);
+  for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.[^"']+)["']/g)) {
+    if (specifier) pending.push(resolve(dirname(file), specifier));
+  }
+}
+/** @param {string} id @param {string | undefined} importer */
+const isMainLibraryChunk = (id, importer) =>
+  id.startsWith('.') && importer !== undefined && mainDistFiles.has(resolve(dirname(importer), id));
+const testing = await probe('testing', 'testing/index.js', [...PEERS, /^msw($|\/)/, isMainLibraryChunk]);
+
+const failures = [];
+const mainInitial = initialChunks(main);
+const eagerOidc = mainInitial.filter((chunk) => Object.keys(chunk.modules).some((id) => id.includes('/node_modules/oidc-client-ts/')));
+if (eagerOidc.length > 0) failures.push(`main: oidc-client-ts is in an initial chunk (${eagerOidc[0]?.fileName}); it must stay behind import()`);
+if (!main.some((chunk) => !mainInitial.includes(chunk) && Object.keys(chunk.modules).some((id) => id.includes('/oidc-client-ts/')))) {
+  failures.push('main: no lazy oidc-client-ts chunk was produced');
+}
+
+const manifest = {
+  main: { initial: mainInitial.map((chunk) => `${cacheDir}/main/${chunk.fileName}`) },
+  testing: { initial: initialChunks(testing).map((chunk) => `${cacheDir}/testing/${chunk.fileName}`) },
+};
+writeFileSync(`${cacheDir}/manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+
+for (const [name, chunks] of /** @type {const} */ ([['main', main], ['testing', testing]])) {
+  const initial = initialChunks(chunks);
+  for (const chunk of chunks) {
+    console.log(`size-probe: ${name} ${initial.includes(chunk) ? 'initial' : 'lazy   '} ${chunk.fileName} ${chunk.code.length} B`);
+  }
+}
+if (failures.length > 0) {
+  for (const failure of failures) console.error(`size-probe: FAIL ${failure}`);
+  process.exit(1);
+}
+console.log(`size-probe: ok, built into ${cacheDir}`);
