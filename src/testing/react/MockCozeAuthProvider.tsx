@@ -10,6 +10,8 @@ export type MockCozeAuthProviderProps = {
   fallback?: ReactNode;
   /** Query client for `useCozeQuery`; default: a fresh one without retries (tests should fail fast). */
   queryClient?: QueryClient;
+  /** How `<CozeCallback>` leaves the callback route; see `CozeAuthProvider`. */
+  onRedirectCallback?: (returnTo: string) => void;
 } & ({ auth: TestCozeAuth } | (TestCozeAuthOptions & { auth?: undefined }));
 
 /**
@@ -22,7 +24,7 @@ export type MockCozeAuthProviderProps = {
  * expect(await screen.findByText('Grace')).toBeVisible();
  */
 export function MockCozeAuthProvider(props: MockCozeAuthProviderProps): ReactNode {
-  const { children, fallback = null, queryClient: queryClientProp, auth: givenAuth, ...options } = props;
+  const { children, fallback = null, queryClient: queryClientProp, onRedirectCallback, auth: givenAuth, ...options } = props;
   const [auth, setAuth] = useState<TestCozeAuth | undefined>(givenAuth);
   const [queryClient] = useState(
     () => queryClientProp ?? new QueryClient({ defaultOptions: { queries: { retry: false, gcTime: Infinity } } }),
@@ -41,7 +43,12 @@ export function MockCozeAuthProvider(props: MockCozeAuthProviderProps): ReactNod
   const current = givenAuth ?? auth;
   if (!current) return fallback;
   return (
-    <CozeAuthProvider session={current.session} queryClient={queryClient} clientOptions={current.clientOptions}>
+    <CozeAuthProvider
+      session={current.session}
+      queryClient={queryClient}
+      clientOptions={current.clientOptions}
+      onRedirectCallback={onRedirectCallback}
+    >
       {children}
     </CozeAuthProvider>
   );

@@ -4,6 +4,7 @@ import { TokenStore } from '../../core/storage/tokenStore.js';
 import { expiresInToEpochMs } from '../../core/protocol/tokenResponse.js';
 import type { FetchLike } from '../../core/protocol/tokenClient.js';
 import { createCozeModel } from '../server/createCozeModel.js';
+import { initialsAvatarUrl } from '../server/defaultFixtures.js';
 import { NETWORK_ERROR } from '../server/networkError.js';
 import type { CozeModel, CozeModelOptions, CozeUser } from '../server/types.js';
 import { createTestClock, flushAsync, type TestClock } from '../testClock.js';
@@ -53,7 +54,7 @@ const DEFAULT_TEST_USER: CozeUser = {
   user_id: 'user-test-1',
   user_name: 'ada',
   nick_name: 'Ada Lovelace',
-  avatar_url: 'https://www.coze.test/avatar/ada.png',
+  avatar_url: initialsAvatarUrl('AL'),
 };
 
 function modelFetch(model: CozeModel): FetchLike {

@@ -1,17 +1,23 @@
 import type { CozeUser, CozeWorkspace } from './types.js';
 
-// A data: URL so demos and browser tests render an avatar without reaching the internet.
-const AVATAR_SVG =
-  '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">' +
-  '<rect width="64" height="64" rx="32" fill="#4d53e8"/>' +
-  '<text x="32" y="41" font-family="sans-serif" font-size="26" fill="#fff" text-anchor="middle">CT</text></svg>';
+/**
+ * An avatar as a data: URL (initials on a disc), so demos, stories and browser tests render one
+ * without reaching the internet.
+ */
+export function initialsAvatarUrl(initials: string): string {
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">' +
+    '<rect width="64" height="64" rx="32" fill="#4d53e8"/>' +
+    `<text x="32" y="41" font-family="sans-serif" font-size="26" fill="#fff" text-anchor="middle">${initials}</text></svg>`;
+  return `data:image/svg+xml;utf8,${encodeURIComponent(svg)}`;
+}
 
 /** The user the fake server signs in when no `users` are given. */
 export const DEFAULT_COZE_USER: Readonly<CozeUser> = Object.freeze({
   user_id: '7480000000000000001',
   user_name: 'coze_tester',
   nick_name: 'Coze Tester',
-  avatar_url: `data:image/svg+xml;utf8,${encodeURIComponent(AVATAR_SVG)}`,
+  avatar_url: initialsAvatarUrl('CT'),
 });
 
 /** The default user's workspaces: a personal one and a team one. */

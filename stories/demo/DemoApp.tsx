@@ -1,0 +1,36 @@
+import type { ReactNode } from 'react';
+import { useCozeAuth } from '../../src/index';
+import { AppHeader } from './AppHeader';
+import { EventLog } from './EventLog';
+import { ProfileCard } from './ProfileCard';
+import { SignedOutPage } from './SignedOutPage';
+import { TokenPanel } from './TokenPanel';
+import { WorkspaceList } from './WorkspaceList';
+
+/** A whole small app on the library: header, profile, token, workspaces and session events. */
+export function DemoApp({ returnTo = '/' }: { returnTo?: string }): ReactNode {
+  const { isAuthenticated } = useCozeAuth();
+  return (
+    <div className="demo-app">
+      <AppHeader />
+      <main className="demo-main">
+        {isAuthenticated ? (
+          <div className="demo-dashboard">
+            <div className="demo-column">
+              <ProfileCard />
+              <EventLog />
+            </div>
+            <div className="demo-column">
+              <TokenPanel />
+            </div>
+            <div className="demo-column">
+              <WorkspaceList />
+            </div>
+          </div>
+        ) : (
+          <SignedOutPage returnTo={returnTo} />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import { useContext, useEffect, useState, type ReactNode } from 'react';
+import { useCozeSession, type CozeAuthEvent } from '../../src/index';
+import { NowContext } from './useNow';
+
+interface Entry {
+  id: number;
+  at: number;
+  kind: CozeAuthEvent['type'];
+  text: string;
+}
+
+function describe(event: CozeAuthEvent): string {
+  switch (event.type) {
+    case 'signed-in':
+      return 'Signed in';
+    case 'refreshed':
+      return event.source === 'this-tab' ? 'Token refreshed' : 'Token refreshed by another tab';
+    case 'refresh-retry':
+      return `Refresh failed (${event.error.code}), retry ${event.attempt} in ${Math.round(event.delayMs / 1000)} s`;
+    case 'signed-out':
+      return `Signed out (${event.reason}${event.error ? `: ${event.error.code}` : ''})`;
+    case 'error':
+      return `Error: ${event.error.code}`;
+  }
+}
+
+/** Lifecycle events from `useCozeSession().onEvent`: what an app would send to its logs. */
+export function EventLog(): ReactNode {
+  const session = useCozeSession();
+  const now = useContext(NowContext);
+  const [entries, setEntries] = useState<Entry[]>([]);
+  useEffect(() => {
+    let id = 0;
+    return session.onEvent((event) => {
+      id += 1;
+      const entry = { id, at: now(), kind: event.type, text: describe(event) };
+      setEntries((current) => [entry, ...current].slice(0, 8));
+    });
+  }, [session, now]);
+
+  return (
+    <section className="demo-card" aria-labelledby="events-title">
+      <h2 id="events-title" className="demo-card-title">
+        Session events
+      </h2>
+      {entries.length === 0 ? (
+        <p className="demo-muted">
+          Listening with <code>session.onEvent()</code>: the next refresh, retry or sign-out shows up here.
+        </p>
+      ) : null}
+      <ol className="demo-log" data-testid="event-log">
+        {entries.map((entry) => (
+          <li key={entry.id} className={`demo-log-${entry.kind}`}>
+            <time className="demo-muted demo-small">{new Date(entry.at).toLocaleTimeString('en-GB')}</time>
+            <span>{entry.text}</span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
