@@ -87,9 +87,14 @@ export async function rejection(promise: Promise<unknown>): Promise<CozeAuthErro
 /** An in-process stand-in for Web Locks (jsdom has none): one holder per name, FIFO. */
 export function createLockRunner(): LockRunner {
   const tails = new Map<string, Promise<unknown>>();
-  return <T>(name: string, task: () => Promise<T>): Promise<T> => {
+  const holders = new Map<string, number>();
+  return <T>(name: string, task: (contended: boolean) => Promise<T>): Promise<T> => {
+    const contended = (holders.get(name) ?? 0) > 0;
+    holders.set(name, (holders.get(name) ?? 0) + 1);
+    const release = () => holders.set(name, (holders.get(name) ?? 1) - 1);
     const previous = tails.get(name) ?? Promise.resolve();
-    const run = previous.then(task, task);
+    const run = previous.then(() => task(contended), () => task(contended));
+    run.then(release, release);
     tails.set(name, run.catch(() => undefined));
     return run;
   };

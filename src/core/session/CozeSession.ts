@@ -49,6 +49,9 @@ function loadTokenClient(): Promise<typeof import('../protocol/tokenClient.js')>
 // Timers may fire a hair early; treat "due within this margin" as due so the run refreshes
 // instead of concluding "still fresh" and never rescheduling.
 const TIMER_TOLERANCE_MS = 5;
+// How long a tab that waited for the refresh lock looks for the previous holder's tokens to show up.
+const HANDOVER_WAIT_MS = 1_000;
+const HANDOVER_POLL_MS = 20;
 
 function randomId(): string {
   const bytes = new Uint8Array(16);
@@ -270,15 +273,25 @@ export class CozeSession {
   #refreshUnderLock(): Promise<string> {
     const before = this.#tokens;
     if (!before) return Promise.reject(notSignedIn());
-    return this.#lock(`coze-auth.refresh.${this.config.clientId}`, async () => {
+    return this.#lock(`coze-auth.refresh.${this.config.clientId}`, async (contended) => {
       if (this.#store.sharedAcrossTabs) {
         // Another tab may have refreshed (or signed out) while this one waited for the lock.
-        const stored = this.#syncFromStorage();
+        // Browsers copy localStorage between tab processes asynchronously, so after waiting give
+        // that tab's write a moment to arrive rather than spend a refresh token it just rotated.
+        const stored = contended ? await this.#awaitStorageChange(before) : this.#syncFromStorage();
         if (!stored) throw notSignedIn();
         if (stored.accessToken !== before.accessToken) return stored.accessToken;
       }
       return this.#requestRefresh();
     });
+  }
+
+  async #awaitStorageChange(before: StoredTokens): Promise<StoredTokens | undefined> {
+    for (let waited = 0; ; waited += HANDOVER_POLL_MS) {
+      const stored = this.#syncFromStorage();
+      if (stored?.accessToken !== before.accessToken || waited >= HANDOVER_WAIT_MS) return stored;
+      await new Promise((resolve) => globalThis.setTimeout(resolve, HANDOVER_POLL_MS));
+    }
   }
 
   async #requestRefresh(): Promise<string> {
