@@ -71,22 +71,31 @@ function toRecorded(event: CozeAuthEvent): RecordedEvent {
 /** Records session events and every status change (a signed-out flash shows up here even if React never paints it). */
 function SessionObserver(): null {
   const session = useCozeSession();
+  useEffect(() => {
+    if (window.__e2e) window.__e2e.session = session;
+  }, [session]);
   useEffect(() => session.onEvent((event) => updateProbe((s) => ({ events: [...s.events, toRecorded(event)] }))), [session]);
   useEffect(() => {
-    let last = '';
     const observe = () => {
       const { status } = session.getSnapshot();
-      if (status === last) return;
-      const leftSignedIn = last === 'signed-in';
-      last = status;
-      updateProbe((s) => ({
-        statusHistory: [...s.statusHistory, status],
-        signedOutTransitions: s.signedOutTransitions + (leftSignedIn ? 1 : 0),
-      }));
+      updateProbe((s) => {
+        const last = s.statusHistory[s.statusHistory.length - 1];
+        if (status === last) return {};
+        return {
+          statusHistory: [...s.statusHistory, status],
+          signedOutTransitions: s.signedOutTransitions + (last === 'signed-in' ? 1 : 0),
+        };
+      });
     };
     observe();
     return session.subscribe(observe);
   }, [session]);
+  return null;
+}
+
+/** Counts how often a mount-only effect runs: twice under StrictMode in development. */
+function StrictModeProbe(): null {
+  useEffect(() => updateProbe((s) => ({ mountEffects: s.mountEffects + 1 })), []);
   return null;
 }
 
@@ -251,6 +260,7 @@ export function App({ flags }: { flags: E2EFlags }): ReactNode {
     <main>
       <SessionObserver />
       <QueryCacheProbe />
+      <StrictModeProbe />
       <StatusPanel />
       <ApiPanel pollMs={flags.poll} />
       {route}

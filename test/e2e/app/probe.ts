@@ -3,6 +3,7 @@
  * tests' assertions, and mirrored on `window.__e2e` for `page.evaluate`.
  */
 import { useSyncExternalStore } from 'react';
+import type { CozeSession } from 'react-coze-auth';
 
 export interface RecordedEvent {
   type: string;
@@ -30,6 +31,8 @@ export interface ProbeState {
   events: RecordedEvent[];
   /** Times the session left `signed-in` after having been signed in (sign-out or a flash). */
   signedOutTransitions: number;
+  /** Runs of a mount-only effect: 2 under StrictMode in development (proves StrictMode is live), else 1. */
+  mountEffects: number;
   /** Every status the session went through, collapsed (e.g. signed-out → signing-in → signed-in). */
   statusHistory: string[];
 }
@@ -42,6 +45,7 @@ let state: ProbeState = {
   bursts: 0,
   events: [],
   signedOutTransitions: 0,
+  mountEffects: 0,
   statusHistory: [],
 };
 const listeners = new Set<() => void>();
@@ -50,7 +54,14 @@ let countCozeQueries: () => number = () => 0;
 
 declare global {
   interface Window {
-    __e2e?: { probe: () => ProbeState; cozeQueries: () => number };
+    __e2e?: {
+      probe: () => ProbeState;
+      cozeQueries: () => number;
+      /** The provider's session (`useCozeSession()`), for tests that call the core API directly. */
+      session?: CozeSession;
+      /** A second, React-free CozeSession on the same config and storage (what non-React code would use). */
+      coreSession?: () => CozeSession;
+    };
   }
 }
 window.__e2e = { probe: () => state, cozeQueries: () => countCozeQueries() };
@@ -61,7 +72,9 @@ export function setCozeQueryCounter(counter: () => number): void {
 }
 
 export function updateProbe(patch: (current: ProbeState) => Partial<ProbeState>): void {
-  state = { ...state, ...patch(state) };
+  const changes = patch(state);
+  if (Object.keys(changes).length === 0) return;
+  state = { ...state, ...changes };
   for (const listener of [...listeners]) listener();
 }
 

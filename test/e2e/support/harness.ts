@@ -6,11 +6,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, type TestContext } from 'vitest';
 import { startFakeCozeServer, type FakeCozeServer, type FakeCozeServerOptions } from '../../../src/testing/node';
 import type { CozeModel } from '../../../src/testing/node';
 import type { ProbeState } from '../app/probe';
+
+export type { ProbeState };
 import { CHROMIUM_ARGS } from './chromium';
 
 export const CLIENT_ID = 'e2e-app';
@@ -33,15 +35,19 @@ export interface PageLog {
   documentLoads: string[];
   console: { type: string; text: string }[];
   pageErrors: string[];
+  /** Failed token endpoint responses with Coze's error body (error codes and messages only, no tokens). */
+  tokenErrors: { at: number; status: number; body: string }[];
 }
 
 // ── browser, one per file ──
 
-export function useChromium(): { readonly browser: Browser } {
+export function chromiumForThisFile(): { readonly browser: Browser } {
   let browser: Browser | undefined;
   beforeAll(async () => {
     const executablePath = inject('chromiumPath');
-    if (!executablePath) throw new Error(inject('chromiumProblem'));
+    // No browser: every test fails with the loud message (below). A failing hook would only
+    // mark the tests skipped, and a missing browser must never look like a skip.
+    if (!executablePath) return;
     browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
@@ -49,7 +55,7 @@ export function useChromium(): { readonly browser: Browser } {
   });
   return {
     get browser() {
-      if (!browser) throw new Error('Chromium is not running (see the error of beforeAll).');
+      if (!browser) throw new Error(inject('chromiumProblem') || 'Chromium did not start (see the error of beforeAll).');
       return browser;
     },
   };
@@ -91,6 +97,12 @@ export interface E2E {
   open(page: Page, path?: string, flags?: AppFlags, extraQuery?: Record<string, string>): Promise<void>;
   /** Login button → consent page → Authorize → back in the app, signed in. */
   signIn(page?: Page): Promise<void>;
+  /**
+   * Waits until nothing happens for `quietMs`: no page load or URL change in any tab and no
+   * request to the fake Coze. "No redirect loop" can only be shown by watching for a while;
+   * this watches for quiet instead of sleeping a fixed time, and fails if quiet never comes.
+   */
+  settle(quietMs?: number): Promise<void>;
   /** The page clock and the server clock jump together; due timers fire once (a laptop lid). */
   sleepAndWake(ms: number): Promise<void>;
   /** Time passes normally on both clocks, firing every timer on the way. */
@@ -120,6 +132,17 @@ export async function waitForStatus(page: Page, status: 'signed-in' | 'signed-ou
   await waitForText(page, 'status', status, timeout);
 }
 
+/**
+ * `clock.pauseAt(t)` must not lie in the page's past, and the page clock keeps flowing between
+ * reading it and pausing: pause this far ahead (no timer of these tests is due that soon).
+ */
+export const PAUSE_MARGIN_MS = 1_000;
+
+/** The page's clock (Playwright's fake one when installed), ms. */
+export function pageNow(page: Page): Promise<number> {
+  return page.evaluate(() => Date.now());
+}
+
 /** What the app recorded (events, API call results, status history). */
 export function probe(page: Page): Promise<ProbeState> {
   return page.evaluate(() => {
@@ -127,6 +150,28 @@ export function probe(page: Page): Promise<ProbeState> {
     if (!e2e) throw new Error('the e2e app did not start');
     return e2e.probe();
   });
+}
+
+/** How many Coze queries the app's TanStack Query cache holds. */
+export function cozeQueries(page: Page): Promise<number> {
+  return page.evaluate(() => window.__e2e?.cozeQueries() ?? -1);
+}
+
+/**
+ * Checks that an error alert is there and shows the session's error: its code, its message
+ * (the app mirrors it in `error-message`) and a button to start again. UI copy is the
+ * library's to change; these are what the user must get.
+ */
+export async function expectErrorAlert(page: Page, code: string): Promise<Locator> {
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  expect(await alert.getAttribute('data-error-code')).toBe(code);
+  expect(await text(page, 'error-code')).toBe(code);
+  const message = await text(page, 'error-message');
+  expect(message.length).toBeGreaterThan(10);
+  expect(await alert.textContent()).toContain(message);
+  expect(await alert.getByRole('button').isEnabled()).toBe(true);
+  return alert;
 }
 
 /** Chromium's own line for a response with an error status or a dropped connection. */
@@ -147,7 +192,7 @@ export function cancelButton(page: Page) {
 }
 
 function watch(page: Page, logs: Map<Page, PageLog>): void {
-  const log: PageLog = { navigations: [], documentLoads: [], console: [], pageErrors: [] };
+  const log: PageLog = { navigations: [], documentLoads: [], console: [], pageErrors: [], tokenErrors: [] };
   logs.set(page, log);
   page.on('framenavigated', (frame) => {
     if (frame === page.mainFrame()) log.navigations.push(frame.url());
@@ -157,6 +202,15 @@ function watch(page: Page, logs: Map<Page, PageLog>): void {
   });
   page.on('console', (message) => log.console.push({ type: message.type(), text: message.text() }));
   page.on('pageerror', (error) => log.pageErrors.push(`${error.name}: ${error.message}\n${error.stack ?? ''}`));
+  page.on('response', (response) => {
+    if (response.status() < 400 || !response.url().endsWith('/api/permission/oauth2/token')) return;
+    const entry = { at: Date.now(), status: response.status(), body: '' };
+    log.tokenErrors.push(entry);
+    response.text().then(
+      (body) => (entry.body = body),
+      () => undefined,
+    );
+  });
 }
 
 function artifactDir(ctx: TestContext): string {
@@ -202,6 +256,9 @@ export async function startE2E(ctx: TestContext, browser: Browser, options: E2EO
   const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
   const logs = new Map<Page, PageLog>();
   context.on('page', (page) => watch(page, logs));
+  // Chromium asks every origin for /favicon.ico; the fake Coze answers 404, which Chromium logs as
+  // a console error on the consent page. Answer it here so console assertions stay strict.
+  await context.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
   await context.addInitScript(
     (env) => {
       (window as unknown as { __COZE_E2E_ENV__: unknown }).__COZE_E2E_ENV__ = env;
@@ -248,6 +305,22 @@ export async function startE2E(ctx: TestContext, browser: Browser, options: E2EO
       await authorizeButton(target).click();
       await waitForStatus(target, 'signed-in');
       await target.waitForFunction(() => !window.location.pathname.startsWith('/callback'), undefined, { polling: 20 });
+    },
+    async settle(quietMs = 750) {
+      const activity = () =>
+        JSON.stringify([[...logs.values()].map((log) => [log.documentLoads.length, log.navigations.length]), server.model.requestLog.length]);
+      const deadline = Date.now() + 15_000;
+      let last = activity();
+      let quietSince = Date.now();
+      while (Date.now() - quietSince < quietMs) {
+        if (Date.now() > deadline) throw new Error(`the app never settled (still active after 15 s): ${last}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const now = activity();
+        if (now !== last) {
+          last = now;
+          quietSince = Date.now();
+        }
+      }
     },
     async sleepAndWake(ms) {
       time.advance(ms);
