@@ -35,7 +35,11 @@ export function RequireCozeAuth(props: RequireCozeAuthProps): ReactNode {
   }, [shouldRedirect, session, returnTo]);
 
   if (isAuthenticated) return props.children;
-  const login = () => session.login(returnTo === undefined ? {} : { returnTo });
+  const login = () => {
+    // login() clears the error before it navigates; without this the guard would start a second sign-in.
+    redirected.current = true;
+    return session.login(returnTo === undefined ? {} : { returnTo });
+  };
   if (error) {
     return props.error ? props.error(error, { login }) : <AuthErrorNotice error={error} login={login} />;
   }

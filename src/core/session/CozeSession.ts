@@ -287,9 +287,11 @@ export class CozeSession {
   }
 
   async #awaitStorageChange(before: StoredTokens): Promise<StoredTokens | undefined> {
-    for (let waited = 0; ; waited += HANDOVER_POLL_MS) {
+    // Bounded by wall-clock time: background tabs throttle timers, so counting polls could hold the lock for minutes.
+    const deadline = Date.now() + HANDOVER_WAIT_MS;
+    for (;;) {
       const stored = this.#syncFromStorage();
-      if (stored?.accessToken !== before.accessToken || waited >= HANDOVER_WAIT_MS) return stored;
+      if (stored?.accessToken !== before.accessToken || Date.now() >= deadline) return stored;
       await new Promise((resolve) => globalThis.setTimeout(resolve, HANDOVER_POLL_MS));
     }
   }
