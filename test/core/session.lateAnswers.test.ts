@@ -454,3 +454,65 @@ describe('the rest', () => {
     expect(getCozeClient(new CozeSession(sessionOptions()))).toBeInstanceOf(CozeAPI);
   });
 });
+
+describe('the 401 rule for streams', () => {
+  const sse = (events: [string, unknown][]) =>
+    new HttpResponse(events.map(([event, data]) => `event:${event}\ndata:${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`).join(''), {
+      headers: { 'Content-Type': 'text/event-stream' },
+    });
+
+  it('a stream rejected with 401 before its first event is renewed and retried once', async () => {
+    const clock = createManualClock(START);
+    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
+    const options = sessionOptions({ clock });
+    const session = new CozeSession(options);
+    await signIn(session, model, options.navigate);
+    const rejected = session.getSnapshot().accessToken!;
+    const seen: string[] = [];
+    fake.server.use(
+      http.post(`${API_ORIGIN}/v3/chat`, ({ request }) => {
+        const token = request.headers.get('authorization')?.replace('Bearer ', '') ?? '';
+        seen.push(token);
+        if (token === rejected) return HttpResponse.json({ code: 4100, msg: 'token expired' }, { status: 401 });
+        return sse([
+          ['conversation.message.delta', { role: 'assistant', type: 'answer', content: 'Hel' }],
+          ['conversation.message.delta', { role: 'assistant', type: 'answer', content: 'lo' }],
+          ['done', '[DONE]'],
+        ]);
+      }),
+    );
+    const client = getCozeClient(session);
+    let text = '';
+    for await (const part of await client.chat.stream({ bot_id: 'b', additional_messages: [] })) {
+      if (part.event === 'conversation.message.delta') text += (part.data as { content: string }).content;
+    }
+    expect(text).toBe('Hello');
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).not.toBe(rejected);
+    expect(model.counters.tokenRefresh).toBe(1);
+  });
+
+  it('a stream that fails after its first event is not sent again', async () => {
+    const clock = createManualClock(START);
+    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
+    const options = sessionOptions({ clock });
+    const session = new CozeSession(options);
+    await signIn(session, model, options.navigate);
+    let calls = 0;
+    fake.server.use(
+      http.post(`${API_ORIGIN}/v3/chat`, () => {
+        calls += 1;
+        return sse([
+          ['conversation.message.delta', { role: 'assistant', type: 'answer', content: 'Hel' }],
+          ['error', { code: 4100, msg: 'token expired' }],
+        ]);
+      }),
+    );
+    const client = getCozeClient(session);
+    const events: string[] = [];
+    for await (const part of await client.chat.stream({ bot_id: 'b', additional_messages: [] })) events.push(part.event);
+    expect(events).toEqual(['conversation.message.delta', 'error']);
+    expect(calls).toBe(1);
+    expect(model.counters.tokenRefresh).toBe(0);
+  });
+});
