@@ -11,6 +11,8 @@ import { webLocks, type TabLocks } from '../browser/lock.js';
 import { createTabChannel, type TabChannel, type TabMessage } from '../browser/tabChannel.js';
 import type { WakeReason } from '../browser/wakeEvents.js';
 import { runOncePerCallback } from './callbackRegistry.js';
+import { decideAdoption, rotationOf } from './adoption.js';
+import { loadTokenClient, notSignedIn, randomId, reportListenerError, toCozeAuthError } from './sessionSupport.js';
 import { ExpiryEstimator } from './expiryEstimator.js';
 import { initialLifecycle, reduce, toAuthState, type LifecycleAction, type LifecycleState } from './lifecycle.js';
 import { RefreshScheduler, type WakeEventSource } from './refreshScheduler.js';
@@ -42,48 +44,6 @@ export interface CozeSessionOptions extends CozeAuthOptions {
   /** The page's wake events (visible, focus, online). Default: the real ones. */
   wakeEvents?: WakeEventSource;
 }
-
-// The token client is needed only when a refresh is due, so it is loaded on demand (and
-// prefetched on mount while signed in, so a refresh while offline does not depend on loading it).
-let tokenClientModule: Promise<typeof import('../protocol/tokenClient.js')> | undefined;
-function loadTokenClient(): Promise<typeof import('../protocol/tokenClient.js')> {
-  tokenClientModule ??= import('../protocol/tokenClient.js').catch((cause: unknown) => {
-    tokenClientModule = undefined;
-    throw new CozeAuthError('network_error', 'Could not load the token client.', { cause });
-  });
-  return tokenClientModule;
-}
-
-function randomId(): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function notSignedIn(): CozeAuthError {
-  return new CozeAuthError('login_required', 'Not signed in to Coze.');
-}
-
-function toCozeAuthError(error: unknown): CozeAuthError {
-  if (error instanceof CozeAuthError) return error;
-  return new CozeAuthError('authorization_error', 'Sign-in failed unexpectedly.', { cause: error });
-}
-
-/** Reports an app listener's exception without letting it change the session's course. */
-function reportListenerError(error: unknown): void {
-  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-  if (report) report(error);
-  else globalThis.setTimeout(() => { throw error; }, 0);
-}
-
-/** Of two sign-ins, the one that completed later wins (ties broken by id), so tabs converge on one. */
-function isNewerSignIn(a: StoredTokens, b: StoredTokens): boolean {
-  const at = a.signedInAt ?? a.obtainedAt;
-  const bt = b.signedInAt ?? b.obtainedAt;
-  return at !== bt ? at > bt : a.sessionId > b.sessionId;
-}
-
-const rotationOf = (tokens: StoredTokens) => tokens.rotation ?? 0;
 
 /**
  * Owns one Coze sign-in: the PKCE redirect, the callback, token storage, proactive and on-demand
@@ -481,32 +441,29 @@ export class CozeSession {
     if (this.#lifecycle.status === 'signed-in' && !this.#storageFailing) this.#endSession('other-tab', undefined, false);
   }
 
-  /** Decides what tokens from another tab (or shared storage) mean for this one. */
+  /** Takes tokens from another tab (or shared storage) as the adoption rule says. */
   #consider(incoming: StoredTokens, via: 'storage' | 'message'): void {
-    const { status, tokens: mine, generation } = this.#lifecycle;
     const shared = this.#store.sharedAcrossTabs;
-    if (status === 'signing-in') return; // this tab's own sign-in completes first, then tabs converge
-    if (mine && status === 'signed-in' && incoming.sessionId === mine.sessionId) {
-      if (rotationOf(incoming) <= rotationOf(mine)) return;
-      this.#expiry.learnFrom(incoming);
-      if (!shared) this.#persist(incoming);
-      this.#retryAttempt = 0;
-      this.#dispatch({ type: 'rotation-adopted', generation, tokens: incoming });
-      this.#emit({ type: 'refreshed', expiresAt: incoming.expiresAt, source: 'other-tab' });
-      return;
+    switch (decideAdoption(this.#lifecycle, incoming, shared, via)) {
+      case 'ignore':
+        return;
+      case 'rewrite-storage':
+        if (this.#lifecycle.tokens) this.#persist(this.#lifecycle.tokens);
+        return;
+      case 'rotation':
+        this.#expiry.learnFrom(incoming);
+        if (!shared) this.#persist(incoming); // a duplicated tab keeps its own copy current
+        this.#retryAttempt = 0;
+        this.#dispatch({ type: 'rotation-adopted', generation: this.#lifecycle.generation, tokens: incoming });
+        this.#emit({ type: 'refreshed', expiresAt: incoming.expiresAt, source: 'other-tab' });
+        return;
+      case 'session':
+        this.#expiry.learnFrom(incoming);
+        this.#tabs.releaseRotation();
+        this.#retryAttempt = 0;
+        this.#dispatch({ type: 'session-adopted', tokens: incoming });
+        this.#emit({ type: 'signed-in', expiresAt: incoming.expiresAt, source: 'other-tab' });
     }
-    // Another sign-in. Only shared storage makes it ours: a sessionStorage tab keeps its own.
-    if (!shared) return;
-    if (mine && status === 'signed-in' && !isNewerSignIn(incoming, mine)) {
-      // Ours is the newer sign-in: make storage say so, and the other tab will adopt it.
-      if (via === 'storage') this.#persist(mine);
-      return;
-    }
-    this.#expiry.learnFrom(incoming);
-    this.#tabs.releaseRotation();
-    this.#retryAttempt = 0;
-    this.#dispatch({ type: 'session-adopted', tokens: incoming });
-    this.#emit({ type: 'signed-in', expiresAt: incoming.expiresAt, source: 'other-tab' });
   }
 
   #onTabMessage(message: TabMessage): void {
