@@ -30,6 +30,10 @@ export interface FakeCozeServer {
 /**
  * Starts the fake Coze on two real ports (Coze's api and www hosts are different origins, and
  * browsers treat them so), for browser end-to-end tests and the demo.
+ *
+ * Answers are written as the model produces them, so `POST /v3/chat` with `stream: true` reaches
+ * the client event by event; when the client disconnects, the request's `signal` aborts and the
+ * answer's body is cancelled, which stops the bot.
  */
 export async function startFakeCozeServer(options: FakeCozeServerOptions): Promise<FakeCozeServer> {
   const { apiPort = 0, webPort = 0, host = '127.0.0.1', ...modelOptions } = options;
