@@ -301,12 +301,17 @@ describe('POST /v3/chat: refusals', () => {
     ['no user message', ask('hi', { additional_messages: [{ role: 'assistant', content: 'hello', content_type: 'text' }] })],
     ['additional_messages that is not an array', ask('hi', { additional_messages: 'hi' })],
     ['object_string content that is not JSON', ask('hi', { additional_messages: [{ role: 'user', content: 'x', content_type: 'object_string' }] })],
-    ['stream: false without history', ask('hi', { stream: false, auto_save_history: false })],
   ])('answers %s with code 4000', async (_, body) => {
     const { model } = createTestModel();
     const response = await respond(model, chatRequest(body, tokenOf(model)));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ code: 4000, msg: expect.stringMatching(/^invalid parameter: /), detail: { logid: expect.any(String) } });
+  });
+
+  it('answers stream: false without history with code 4007', async () => {
+    const { model } = createTestModel();
+    const response = await respond(model, chatRequest(ask('hi', { stream: false, auto_save_history: false }), tokenOf(model)));
+    expect(await response.json()).toMatchObject({ code: 4007, msg: 'stream=false is only allowed when auto_save_history=true' });
   });
 
   it('answers GET with 405', async () => {

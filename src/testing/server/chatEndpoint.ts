@@ -26,8 +26,14 @@ interface ChatRun {
   readonly metaData?: Record<string, unknown>;
 }
 
-/** Coze's codes for a chat it refuses (see APIError.generate in `@coze/api`). */
+// Coze's codes for a chat it refuses, from its error code table (coze_error_codes).
 const INVALID_PARAMETER = 4000;
+/** "stream: false is only allowed with auto_save_history: true". */
+const STREAM_FALSE_NEEDS_HISTORY = 4007;
+/**
+ * "Resource not found". The table also lists 4006 "invalid bot", but for an unknown `bot_id`
+ * Coze answers 4200 with the message below (seen in SDK users' logs of `POST /v3/chat`).
+ */
 const RESOURCE_NOT_FOUND = 4200;
 
 /**
@@ -37,9 +43,11 @@ const RESOURCE_NOT_FOUND = 4200;
  *
  * - No valid bearer token: HTTP 401 `{ code: 4100, msg, detail: { logid } }`, like every
  *   protected endpoint of the model.
- * - A request Coze refuses (bad JSON or parameters: 4000; unknown `bot_id`: 4200): HTTP 200 with
- *   `{ code, msg, detail: { logid } }` as `application/json`, which is how Coze answers a chat
- *   it will not start. `chat.stream()` yields it as an `error` event.
+ * - A request Coze refuses (bad JSON or parameters: 4000; `stream: false` with
+ *   `auto_save_history: false`: 4007; unknown `bot_id`: 4200): HTTP 200 with
+ *   `{ code, msg, detail: { logid } }` as `application/json`. Coze reports these in the body's
+ *   `code`; a 2xx status is also the only way the body reaches `@coze/api`'s stream reader,
+ *   which yields it as an `error` event (on a non-2xx answer it keeps the unread stream).
  * - `stream: true`: a `text/event-stream` body, produced as it is read. Events, each
  *   `event:<name>\ndata:<one-line JSON>\n\n`: `conversation.chat.created`,
  *   `conversation.chat.in_progress`, one `conversation.message.delta` per answer chunk,
@@ -101,7 +109,7 @@ export class ChatEndpoint {
     // A chat that is not streamed is read back later (retrieve, message list), so Coze refuses
     // to run one whose history would not be kept.
     if (!stream && body.auto_save_history === false) {
-      return { code: INVALID_PARAMETER, msg: 'invalid parameter: auto_save_history must be true when stream is false' };
+      return { code: STREAM_FALSE_NEEDS_HISTORY, msg: 'stream=false is only allowed when auto_save_history=true' };
     }
     const run: ChatRun = {
       chatId: numericId(),
