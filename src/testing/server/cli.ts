@@ -21,6 +21,7 @@ export const USAGE = `Usage: fake-coze [options]
   --redirect-uri <url>  registered redirect URI, repeatable (default ${DEFAULTS.redirectUri})
   --app-origin <url>    browser origin allowed by CORS, repeatable (default: the redirect URIs' origins)
   --access-ttl <s>      access token lifetime in seconds (default 900)
+  --chat-chunk-ms <n>   pause before each streamed answer chunk of POST /v3/chat (default 0)
   --auto-approve        skip the consent page`;
 
 /**
@@ -45,6 +46,7 @@ export async function main(
       'redirect-uri': { type: 'string', multiple: true },
       'app-origin': { type: 'string', multiple: true },
       'access-ttl': { type: 'string' },
+      'chat-chunk-ms': { type: 'string' },
       'auto-approve': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -56,6 +58,7 @@ export async function main(
   const redirectUris = values['redirect-uri'] ?? [DEFAULTS.redirectUri];
   const appOrigins = values['app-origin'];
   const accessTtl = values['access-ttl'];
+  const chatChunkMs = values['chat-chunk-ms'];
   const server = await startFakeCozeServer({
     apiPort: integer('--api-port', values['api-port'], DEFAULTS.apiPort),
     webPort: integer('--web-port', values['web-port'], DEFAULTS.webPort),
@@ -69,6 +72,7 @@ export async function main(
       },
     ],
     ...(accessTtl === undefined ? {} : { accessTokenTtlSeconds: integer('--access-ttl', accessTtl, 0) }),
+    ...(chatChunkMs === undefined ? {} : { chatChunkDelayMs: integer('--chat-chunk-ms', chatChunkMs, 0) }),
     autoApprove: values['auto-approve'] ?? false,
   });
   print(`Fake Coze api origin: ${server.apiOrigin}`);

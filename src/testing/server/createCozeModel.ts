@@ -1,5 +1,6 @@
 import { AuthorizationStore } from './authorizationStore.js';
 import { AuthorizeEndpoint, outcomeStatus } from './authorizeEndpoint.js';
+import { ChatEndpoint } from './chatEndpoint.js';
 import { ClientRegistry } from './clientRegistry.js';
 import { CorsPolicy } from './corsPolicy.js';
 import { FaultInjector } from './faultInjector.js';
@@ -60,6 +61,8 @@ class FakeCozeModel implements CozeModel {
   readonly #authorize: AuthorizeEndpoint;
   readonly #tokenEndpoint: TokenEndpoint;
   readonly #openApi: OpenApiEndpoints;
+  readonly #chat: ChatEndpoint;
+  #chatChunkDelayMs: number;
   #latencyMs: number;
 
   constructor(options: CozeModelOptions) {
@@ -87,6 +90,13 @@ class FakeCozeModel implements CozeModel {
       tokens: this.#tokens,
     });
     this.#openApi = new OpenApiEndpoints({ tokens: this.#tokens, users: this.#users });
+    this.#chatChunkDelayMs = nonNegativeDelay(options.chatChunkDelayMs ?? 0);
+    this.#chat = new ChatEndpoint({
+      tokens: this.#tokens,
+      ...(options.bots ? { bots: options.bots } : {}),
+      now: this.#now,
+      chunkDelayMs: () => this.#chatChunkDelayMs,
+    });
   }
 
   get counters(): Readonly<CozeCounters> {
@@ -166,11 +176,16 @@ class FakeCozeModel implements CozeModel {
     this.#tokens.lifetimes = { ...this.#tokens.lifetimes, ...definedOnly(lifetimes) };
   }
 
+  setChatChunkDelay(ms: number): void {
+    this.#chatChunkDelayMs = nonNegativeDelay(ms);
+  }
+
   resetCounters(): void {
     this.#recorder.reset();
   }
 
   reset(): void {
+    this.#chatChunkDelayMs = this.#options.chatChunkDelayMs ?? 0;
     this.#authorizations.clear();
     this.#tokens.clear();
     this.#tokens.lifetimes = this.#initialLifetimes();
@@ -199,6 +214,8 @@ class FakeCozeModel implements CozeModel {
       case 'usersMe':
       case 'workspaces':
         return this.#openApi.prepare(route.name, request, url, logid);
+      case 'chat':
+        return this.#chat.prepare(request, url, logid);
     }
   }
 
@@ -226,9 +243,15 @@ class FakeCozeModel implements CozeModel {
 }
 
 function methodNotAllowed(route: Route): PreparedRequest {
-  const kinds = { authorize: 'authorize', decision: 'decision', token: 'token', usersMe: 'api', workspaces: 'api' } as const;
+  const kinds = { authorize: 'authorize', decision: 'decision', token: 'token', usersMe: 'api', workspaces: 'api', chat: 'chat' } as const;
   const answer = (): Response => new Response(null, { status: 405, headers: { Allow: `${route.method}, OPTIONS` } });
   return { kind: kinds[route.name], respond: answer, fail: answer };
+}
+
+/** A delay knob, checked like `setLatency`'s. */
+function nonNegativeDelay(ms: number): number {
+  if (!(ms >= 0)) throw new RangeError(`Coze model: chat chunk delay must be >= 0, got ${ms}`);
+  return ms;
 }
 
 /** The lifetime fields that are set, so that `undefined` never overrides a default. */
