@@ -1,4 +1,4 @@
-// React-side defects of the lifecycle review (numbers follow the issue); each failed before.
+// React-side defects of the lifecycle review (numbers follow the issue).
 import { act, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -27,7 +27,7 @@ describe('callback page', () => {
   it('5. a <CozeCallback> remounted mid-exchange still gets the result and calls onSuccess once', async () => {
     await landOnCallback('/after');
     const session = new CozeSession(sessionOptions());
-    fake.state.model.setLatency(50);
+    fake.state.model.setLatency(300);
     const onSuccess = vi.fn();
     function Remounting() {
       const [key, setKey] = useState(0);
@@ -45,7 +45,9 @@ describe('callback page', () => {
         <Remounting />
       </CozeAuthProvider>,
     );
-    expect(window.location.search).toBe(''); // stripped at once
+    // Remount once the URL is clean but the exchange is still out (a router re-key, Suspense).
+    await waitFor(() => expect(window.location.search).toBe(''));
+    expect(fake.state.model.counters.tokenExchange).toBe(0);
     act(() => screen.getByText('remount').click());
     await waitFor(() => expect(onSuccess).toHaveBeenCalledWith('/after'));
     expect(onSuccess).toHaveBeenCalledTimes(1);

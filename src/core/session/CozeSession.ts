@@ -12,7 +12,7 @@ import { createTabChannel, type TabChannel, type TabMessage } from '../browser/t
 import type { WakeReason } from '../browser/wakeEvents.js';
 import { runOncePerCallback } from './callbackRegistry.js';
 import { decideAdoption, rotationOf } from './adoption.js';
-import { loadTokenClient, notSignedIn, randomId, reportListenerError, toCozeAuthError } from './sessionSupport.js';
+import { loadSignInFlow, loadTokenClient, notSignedIn, randomId, reportListenerError, toCozeAuthError } from './sessionSupport.js';
 import { ExpiryEstimator } from './expiryEstimator.js';
 import { initialLifecycle, reduce, toAuthState, type LifecycleAction, type LifecycleState } from './lifecycle.js';
 import { RefreshScheduler, type WakeEventSource } from './refreshScheduler.js';
@@ -97,7 +97,7 @@ export class CozeSession {
     this.#lifecycle = initialLifecycle(stored, this.#pendingCallbackUrl !== undefined);
     this.#snapshot = toAuthState(this.#lifecycle);
     // Start loading the sign-in flow now: the download overlaps the app's own start.
-    if (this.#pendingCallbackUrl) void import('./signInFlow.js').catch(() => undefined);
+    if (this.#pendingCallbackUrl) this.prefetchSignIn();
   }
 
   // ── subscription ───────────────────────────────────────────────────────────
@@ -152,13 +152,22 @@ export class CozeSession {
   // ── sign-in ───────────────────────────────────────────────────────────────
 
   /**
+   * Starts downloading the sign-in code (the flow and oidc-client-ts, in parallel) so a click on
+   * "Sign in" can leave for Coze at once. Idempotent; never throws. The provider calls it when
+   * signed out and idle, the login button on hover and focus; a signed-in user never pays for it.
+   */
+  prefetchSignIn(): void {
+    void loadSignInFlow().catch(() => undefined);
+  }
+
+  /**
    * Redirects to Coze's authorize page with a fresh PKCE pair and `state`. Throws
    * `unsafe_return_to` for a `returnTo` outside this origin, and `storage_unavailable` when no
    * storage would survive the redirect (nothing is sent to Coze then).
    */
   async login(options: LoginOptions = {}): Promise<void> {
     try {
-      const { startAuthorization } = await import('./signInFlow.js');
+      const { startAuthorization } = await loadSignInFlow();
       const url = await startAuthorization(this.config, this.#transactions, options.returnTo);
       this.#dispatch({ type: 'error-cleared' });
       this.#navigate(url);
@@ -212,7 +221,7 @@ export class CozeSession {
     // Before anything is awaited: even if the lazy chunk fails to load, the code leaves the address bar.
     stripCallbackFromAddressBar(url);
     try {
-      const flow = await import('./signInFlow.js');
+      const flow = await loadSignInFlow();
       const completed = await flow.completeAuthorization(this.config, this.#transactions, this.#tokenClient, url);
       if (generation === undefined || !this.#isCurrent(generation)) {
         // Signed out, or another tab's sign-in was adopted, while the code was exchanged.
