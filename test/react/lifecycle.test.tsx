@@ -4,7 +4,7 @@ import { StrictMode, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { CozeAuthProvider, CozeCallback, RequireCozeAuth, useCozeAuth, useCozeSession } from '../../src/react/index';
-import { CLIENT_ID, redirectUri, sessionOptions, settle, startSignIn, setupFakeCoze } from '../helpers/harness';
+import { CLIENT_ID, redirectUri, sessionOptions, settle, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 
@@ -122,5 +122,30 @@ describe('12. changed provider options', () => {
       </StrictMode>,
     );
     expect([...seen].at(-1)).toBe(first);
+  });
+});
+
+describe('prefetching the sign-in code', () => {
+  it('happens when signed out and idle, and never for a signed-in user', async () => {
+    const model = fake.reset();
+    const signedOut = new CozeSession(sessionOptions());
+    const outSpy = vi.spyOn(signedOut, 'prefetchSignIn');
+    const inOptions = sessionOptions();
+    const signedIn = new CozeSession(inOptions);
+    await signIn(signedIn, model, inOptions.navigate);
+    const inSpy = vi.spyOn(signedIn, 'prefetchSignIn');
+    render(
+      <>
+        <CozeAuthProvider session={signedOut}>
+          <span />
+        </CozeAuthProvider>
+        <CozeAuthProvider session={signedIn}>
+          <span />
+        </CozeAuthProvider>
+      </>,
+    );
+    await waitFor(() => expect(outSpy).toHaveBeenCalled(), { timeout: 3_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(inSpy).not.toHaveBeenCalled();
   });
 });
