@@ -69,7 +69,9 @@ export class CozeSession {
   readonly #eventListeners = new Set<(event: CozeAuthEvent) => void>();
   #lifecycle: LifecycleState;
   #snapshot: CozeAuthState;
-  #refreshing: Promise<string> | undefined;
+  #refreshing: { generation: number; promise: Promise<string> } | undefined;
+  /** Sign-ins ended here: a copy of their record that storage failed to delete is never adopted again. */
+  readonly #endedSessions = new Set<string>();
   #retryAttempt = 0;
   #storageFailing = false;
   /** The latest callback of this page load, for a `<CozeCallback>` that remounts after the URL was cleaned. */
@@ -83,7 +85,7 @@ export class CozeSession {
     this.#store = new TokenStore(resolveTokenStorage(options.tokenStorage), this.config.clientId);
     this.#transactions = options.transactionStorage;
     this.#clock = options.clock ?? systemClock;
-    this.#tokenClient = { tokenEndpoint: this.config.tokenEndpoint, clientId: this.config.clientId, fetch: options.fetch };
+    this.#tokenClient = { tokenEndpoint: this.config.tokenEndpoint, clientId: this.config.clientId, fetch: options.fetch, clock: this.#clock };
     this.#navigate = options.navigate ?? ((url) => globalThis.location.assign(url));
     this.#tabs = new TabSync(
       options.tabChannel ?? createTabChannel(`coze-auth.${this.config.clientId}`, this.#store.key),
@@ -144,7 +146,8 @@ export class CozeSession {
       this.#mounts -= 1;
       if (this.#mounts === 0) {
         this.#scheduler.stop();
-        this.#tabs.stop();
+        // A refresh on the wire keeps its rotation claimed until it is answered (see #startRefresh).
+        this.#tabs.stop({ keepRotation: this.#refreshing !== undefined });
       }
     };
   }
@@ -286,23 +289,29 @@ export class CozeSession {
    * and retries with backoff; when Coze rejects the refresh token the session ends with `invalid_grant`.
    */
   refresh(): Promise<string> {
-    const { tokens, refresh, status } = this.#lifecycle;
+    const { tokens, refresh, status, error } = this.#lifecycle;
     if (!tokens || status !== 'signed-in') return Promise.reject(this.#signedOutError());
-    if (refresh.kind === 'backoff' && !this.#refreshing) return this.#duringBackoff(tokens, refresh.error);
+    if (refresh.kind === 'backoff') return this.#duringBackoff(tokens, refresh.error);
+    // A backoff retry on the wire is still the backoff: callers do not wait on it (it may hang until its timeout).
+    if (refresh.kind === 'in-flight' && this.#retryAttempt > 0 && error?.isTransient) return this.#duringBackoff(tokens, error);
     return this.#startRefresh();
   }
 
   #startRefresh(): Promise<string> {
-    if (!this.#refreshing) {
-      const { generation, tokens } = this.#lifecycle;
-      const run = this.#runRefresh(generation, tokens as StoredTokens);
-      this.#refreshing = run;
+    const { generation, tokens } = this.#lifecycle;
+    // A refresh from an older generation (before a sign-out and a new sign-in) is not this session's.
+    if (this.#refreshing?.generation !== generation) {
+      const promise = this.#runRefresh(generation, tokens as StoredTokens);
+      const current = { generation, promise };
+      this.#refreshing = current;
       const done = () => {
-        if (this.#refreshing === run) this.#refreshing = undefined;
+        if (this.#refreshing === current) this.#refreshing = undefined;
+        // Unmounted while spending: the rotation was kept claimed until the answer; now it can go.
+        if (!this.#scheduler.running) this.#tabs.releaseRotation();
       };
-      run.then(done, done);
+      promise.then(done, done);
     }
-    return this.#refreshing;
+    return this.#refreshing.promise;
   }
 
   #duringBackoff(tokens: StoredTokens, error: CozeAuthError): Promise<string> {
@@ -317,13 +326,19 @@ export class CozeSession {
       if (!this.#isCurrent(generation) || !current) return this.#afterSupersede();
       if (rotationOf(current) > rotationOf(start)) return current.accessToken; // handed over meanwhile
       if (!current.refreshToken) return this.#expireWithoutRefreshToken(current);
-      const rotation = rotationOf(current);
-      if (await this.#tabs.claimRotation(current.sessionId, rotation)) {
+      const claim = await this.#tabs.claimRotation(current.sessionId, rotationOf(current));
+      if (claim === true) {
         if (!this.#isCurrent(generation)) return this.#afterSupersede();
         return this.#spendRefreshToken(generation, current);
       }
-      // Another tab is spending this refresh token: wait for its hand-over instead of spending it again.
-      const outcome = await this.#tabs.waitForOtherTab(current.sessionId, rotation, this.#nextTransition());
+      // Another tab spent (or is spending) this refresh token. Without a channel a sessionStorage
+      // tab can never receive the rotated one: it steps aside rather than spend a dead token.
+      if (!this.#store.sharedAcrossTabs && !this.#tabs.canHandOver) {
+        this.#endSession('other-tab', new CozeAuthError('login_required', 'This sign-in was renewed in another tab; sign in again here.'), false);
+        throw this.#signedOutError();
+      }
+      // Wait for its hand-over instead of spending it again.
+      const outcome = await this.#tabs.waitForOtherTab(current.sessionId, claim, this.#nextTransition());
       if (outcome.kind === 'backoff' && this.#isCurrent(generation)) {
         const error = new CozeAuthError('server_error', 'Another tab is retrying the refresh after a failure.');
         this.#enterBackoff(generation, error, outcome.retryAt + retryDelayMs(0), false);
@@ -363,7 +378,7 @@ export class CozeSession {
   }
 
   #enterBackoff(generation: number, error: CozeAuthError, retryAt: number, announce: boolean): void {
-    this.#dispatch({ type: 'refresh-failed', generation, error, retryAt, attempt: this.#retryAttempt });
+    this.#dispatch({ type: 'refresh-failed', generation, error, failedAt: this.#clock.now(), retryAt, attempt: this.#retryAttempt });
     const tokens = this.#lifecycle.tokens;
     if (announce && tokens) {
       this.#tabs.post({ type: 'backoff', sessionId: tokens.sessionId, rotation: rotationOf(tokens), retryAt });
@@ -442,6 +457,8 @@ export class CozeSession {
   /** Re-reads shared storage and takes what another tab wrote, if it is newer. */
   #syncFromStorage(): void {
     const stored = this.#store.read();
+    if (this.#store.lastReadFailed) return; // unreadable is not "signed out": nothing is known
+    if (stored && this.#endedSessions.has(stored.sessionId)) return; // a record storage failed to delete
     if (stored) {
       this.#consider(stored, 'storage');
       return;
@@ -453,6 +470,7 @@ export class CozeSession {
   /** Takes tokens from another tab (or shared storage) as the adoption rule says. */
   #consider(incoming: StoredTokens, via: 'storage' | 'message'): void {
     const shared = this.#store.sharedAcrossTabs;
+    if (this.#endedSessions.has(incoming.sessionId)) return;
     switch (decideAdoption(this.#lifecycle, incoming, shared, via)) {
       case 'ignore':
         return;
@@ -526,9 +544,13 @@ export class CozeSession {
   #onWake(reason: WakeReason): void {
     if (this.#store.sharedAcrossTabs) this.#syncFromStorage();
     const { refresh } = this.#lifecycle;
-    // Back online with a retry pending: the retry runs now instead of at its planned time (still one request).
+    // Back online with a retry pending: the wait is cut to half its step (once per step, so a
+    // flapping connection cannot turn the backoff into one request per flap).
     if (refresh.kind === 'backoff') {
-      if (reason === 'online') void this.#startRefresh().catch(() => undefined);
+      if (reason !== 'online') return;
+      const halfway = refresh.failedAt + (refresh.retryAt - refresh.failedAt) / 2;
+      if (this.#clock.now() >= halfway) void this.#startRefresh().catch(() => undefined);
+      else this.#scheduler.planAt(halfway, () => void this.#startRefresh().catch(() => undefined));
       return;
     }
     this.#checkExpiry();
@@ -548,6 +570,7 @@ export class CozeSession {
 
   #endSession(reason: SignOutReason, error: CozeAuthError | undefined, announce = true): void {
     const ended = this.#lifecycle.tokens;
+    if (ended) this.#endedSessions.add(ended.sessionId);
     // Told by another tab: in shared storage it already cleared the record (and a newer sign-in may be there now).
     if (!(reason === 'other-tab' && this.#store.sharedAcrossTabs)) this.#store.clear();
     this.#retryAttempt = 0;
