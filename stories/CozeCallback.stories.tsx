@@ -1,12 +1,13 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { ReactNode } from 'react';
 import { expect, fn, userEvent, waitFor, within } from 'storybook/test';
-import { CozeCallback, useCozeAuth } from '../src/index';
+import { CozeCallback, describeCozeAuthError, useCozeAuth, useCozeMessages, type CozeAuthError } from '../src/index';
 import { ProfileCard } from './demo/ProfileCard';
 import { WorkspaceList } from './demo/WorkspaceList';
 import { AppFrame } from './support/AppFrame';
 import { authLoader, loadedAuth } from './support/loaders';
 import { expectAddress } from './support/play';
+import { storyMessages } from './support/storyLocale';
 
 /** Where the app lands after the callback: `returnTo`, with what it shows there. */
 function LandingPage({ path }: { path: string }): ReactNode {
@@ -29,17 +30,22 @@ function LandingPage({ path }: { path: string }): ReactNode {
   );
 }
 
-/** Errors and loading as an app would render them with the `error` and `loading` props. */
-function BrandedError({ code, message, onRetry }: { code: string; message: string; onRetry: () => void }): ReactNode {
+/**
+ * An app's own failure UI (the `error` render prop): the title and description come from
+ * `describeCozeAuthError`, in the provider's language; the rest is the app's.
+ */
+function BrandedError({ error, onRetry }: { error: CozeAuthError; onRetry: () => void }): ReactNode {
+  const { locale, overrides } = useCozeMessages();
+  const text = describeCozeAuthError(error, locale, overrides);
   return (
-    <div role="alert" className="demo-error-card" data-error-code={code}>
+    <div role="alert" className="demo-error-card" data-error-code={error.code}>
       <span className="demo-error-icon" aria-hidden="true">
         !
       </span>
-      <h1>We could not sign you in</h1>
-      <p>{message}</p>
+      <h1 lang={text.lang}>{text.title}</h1>
+      <p lang={text.lang}>{text.description}</p>
       <p className="demo-muted demo-small">
-        Error code <code>{code}</code>
+        Error code <code>{error.code}</code>
       </p>
       <div className="demo-actions">
         <button type="button" className="demo-btn demo-btn-primary" onClick={onRetry}>
@@ -97,9 +103,9 @@ export const Processing: Story = {
       return { callbackUrl };
     }),
   ],
-  play: async ({ canvasElement }) => {
+  play: async ({ canvasElement, globals }) => {
     const canvas = within(canvasElement);
-    await expect(await canvas.findByRole('status')).toHaveTextContent('Signing you in…');
+    await expect(await canvas.findByRole('status')).toHaveTextContent(storyMessages(globals).signingIn);
     await waitFor(() => expect(canvas.getByTestId('auth-status')).toHaveTextContent('Signing in…'));
   },
 };
@@ -142,22 +148,31 @@ export const Success: Story = {
  * recovery action reachable from the keyboard. Pressing it really starts a fresh sign-in through
  * Coze's page: test/stories/interactions.test.tsx follows it to the signed-in app.
  */
-async function expectErrorWithRecovery(canvasElement: HTMLElement, code: string, onError: unknown): Promise<void> {
+async function expectErrorWithRecovery(
+  { canvasElement, globals }: { canvasElement: HTMLElement; globals: Record<string, unknown> },
+  code: CozeAuthError['code'],
+  onError: unknown,
+): Promise<HTMLElement> {
   const canvas = within(canvasElement);
+  const messages = storyMessages(globals);
   const alert = await canvas.findByRole('alert', {}, { timeout: 5000 });
   await expect(alert).toHaveAttribute('data-error-code', code);
+  // What the user reads: the error's description in the provider's language, not `error.message`.
+  await expect(alert).toHaveTextContent(messages.errors[code].description);
+  await expect(alert).toHaveAttribute('lang', messages.lang);
   await expect(onError).toHaveBeenCalledTimes(1);
   await expect(onError).toHaveBeenCalledWith(expect.objectContaining({ name: 'CozeAuthError', code }));
   await expect(canvas.getByTestId('auth-status')).toHaveTextContent('Signed out');
   await userEvent.tab();
-  await expect(within(alert).getByRole('button', { name: 'Try again' })).toHaveFocus();
+  await expect(within(alert).getByRole('button', { name: messages.tryAgain })).toHaveFocus();
+  return alert;
 }
 
 /** The user pressed **Cancel** on Coze's consent page: `access_denied`. Try again signs in afresh. */
 export const AccessDenied: Story = {
   loaders: [authLoader({ state: 'signed-out' }, async (auth) => ({ callbackUrl: await auth.prepareCallback({ returnTo: RETURN_TO, decision: 'deny' }) }))],
-  play: async ({ canvasElement, args }) => {
-    await expectErrorWithRecovery(canvasElement, 'access_denied', args.onError);
+  play: async ({ canvasElement, args, globals }) => {
+    await expectErrorWithRecovery({ canvasElement, globals }, 'access_denied', args.onError);
   },
 };
 
@@ -173,8 +188,8 @@ export const StateMismatch: Story = {
       return { callbackUrl: url.href };
     }),
   ],
-  play: async ({ canvasElement, args, loaded }) => {
-    await expectErrorWithRecovery(canvasElement, 'state_mismatch', args.onError);
+  play: async ({ canvasElement, args, loaded, globals }) => {
+    await expectErrorWithRecovery({ canvasElement, globals }, 'state_mismatch', args.onError);
     // The tampered callback never reached Coze's token endpoint.
     await expect(loadedAuth({ loaded }).auth.model.counters.tokenExchange).toBe(0);
   },
@@ -189,8 +204,8 @@ export const InvalidCallbackUrl: Story = {
       return { callbackUrl: url.href };
     }),
   ],
-  play: async ({ canvasElement, args }) => {
-    await expectErrorWithRecovery(canvasElement, 'invalid_callback_url', args.onError);
+  play: async ({ canvasElement, args, globals }) => {
+    await expectErrorWithRecovery({ canvasElement, globals }, 'invalid_callback_url', args.onError);
   },
 };
 
@@ -203,8 +218,8 @@ export const NetworkError: Story = {
       return { callbackUrl };
     }),
   ],
-  play: async ({ canvasElement, args }) => {
-    await expectErrorWithRecovery(canvasElement, 'network_error', args.onError);
+  play: async ({ canvasElement, args, globals }) => {
+    await expectErrorWithRecovery({ canvasElement, globals }, 'network_error', args.onError);
   },
 };
 
@@ -217,8 +232,8 @@ export const ServerError: Story = {
       return { callbackUrl };
     }),
   ],
-  play: async ({ canvasElement, args }) => {
-    await expectErrorWithRecovery(canvasElement, 'server_error', args.onError);
+  play: async ({ canvasElement, args, globals }) => {
+    await expectErrorWithRecovery({ canvasElement, globals }, 'server_error', args.onError);
   },
 };
 
@@ -226,14 +241,61 @@ export const ServerError: Story = {
 export const CustomErrorUI: Story = {
   ...AccessDenied,
   args: {
-    error: (error, { login }) => <BrandedError code={error.code} message={error.message} onRetry={() => void login()} />,
+    error: (error, { login }) => <BrandedError error={error} onRetry={() => void login()} />,
   },
-  play: async ({ canvasElement }) => {
+  play: async ({ canvasElement, globals }) => {
     const canvas = within(canvasElement);
     const alert = await canvas.findByRole('alert', {}, { timeout: 5000 });
     await expect(alert).toHaveAttribute('data-error-code', 'access_denied');
-    await expect(alert).toHaveTextContent('We could not sign you in');
+    await expect(within(alert).getByRole('heading', { level: 1 })).toHaveTextContent(storyMessages(globals).errors.access_denied.title);
     await userEvent.tab();
     await expect(within(alert).getByRole('button', { name: 'Sign in with Coze again' })).toHaveFocus();
+  },
+};
+
+/**
+ * The default error UI in English: what happened and what to do (never `error.message`, which is
+ * for developers and logs), Coze's log id for support, and **Try again**.
+ */
+export const ServerErrorInEnglish: Story = {
+  ...ServerError,
+  globals: { locale: 'en' },
+  play: async ({ canvasElement, args, globals }) => {
+    const alert = await expectErrorWithRecovery({ canvasElement, globals }, 'server_error', args.onError);
+    await expect(alert).toHaveTextContent('Coze is busy or temporarily unavailable. Please try again in a moment.');
+    await expect(alert).toHaveTextContent(/Coze log id: \w+/);
+    await expect(within(alert).getByRole('button', { name: 'Try again' })).toBeEnabled();
+  },
+};
+
+/** The same in Chinese (`locale="zh-CN"`): the notice says `lang="zh-CN"`. */
+export const ServerErrorInChinese: Story = {
+  ...ServerError,
+  globals: { locale: 'zh-CN' },
+  play: async ({ canvasElement, args, globals }) => {
+    const alert = await expectErrorWithRecovery({ canvasElement, globals }, 'server_error', args.onError);
+    await expect(alert).toHaveTextContent('扣子服务繁忙或暂时不可用，请稍后重试。');
+    await expect(alert).toHaveTextContent(/扣子日志 ID：\w+/);
+    await expect(within(alert).getByRole('button', { name: '重试' })).toBeEnabled();
+  },
+};
+
+/** Cancel on Coze's consent page, in English. */
+export const AccessDeniedInEnglish: Story = {
+  ...AccessDenied,
+  globals: { locale: 'en' },
+  play: async ({ canvasElement, args, globals }) => {
+    const alert = await expectErrorWithRecovery({ canvasElement, globals }, 'access_denied', args.onError);
+    await expect(alert).toHaveTextContent('You cancelled the authorization on Coze. To continue, sign in again and allow access.');
+  },
+};
+
+/** Cancel on Coze's consent page, in Chinese: 你取消了授权。 */
+export const AccessDeniedInChinese: Story = {
+  ...AccessDenied,
+  globals: { locale: 'zh-CN' },
+  play: async ({ canvasElement, args, globals }) => {
+    const alert = await expectErrorWithRecovery({ canvasElement, globals }, 'access_denied', args.onError);
+    await expect(alert).toHaveTextContent('你取消了授权。如需继续，请重新登录并同意授权。');
   },
 };

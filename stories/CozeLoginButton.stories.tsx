@@ -6,6 +6,7 @@ import { WorkspaceList } from './demo/WorkspaceList';
 import { AppFrame } from './support/AppFrame';
 import { authLoader, loadedAuth } from './support/loaders';
 import { answerAtCoze, expectAddress } from './support/play';
+import { storyMessages } from './support/storyLocale';
 
 function LoginCard({ children, note }: { children: ReactNode; note?: ReactNode }): ReactNode {
   return (
@@ -69,11 +70,11 @@ const meta = {
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-/** Ready: keyboard-reachable, labelled "Sign in with Coze" unless you pass children. */
+/** Ready: keyboard-reachable, labelled "Sign in with Coze" (使用扣子登录) unless you pass children. */
 export const Idle: Story = {
-  play: async ({ canvasElement }) => {
+  play: async ({ canvasElement, globals }) => {
     const canvas = within(canvasElement);
-    const button = canvas.getByRole('button', { name: 'Sign in with Coze' });
+    const button = canvas.getByRole('button', { name: storyMessages(globals).signIn });
     await expect(button).toHaveAttribute('data-state', 'idle');
     await expect(button).toBeEnabled();
     button.blur();
@@ -87,10 +88,10 @@ export const Idle: Story = {
  * `pendingChildren`. (Here the page stays, so you can see it; the authorize URL it left for is below.)
  */
 export const Pending: Story = {
-  play: async ({ canvasElement, loaded }) => {
+  play: async ({ canvasElement, loaded, globals }) => {
     const canvas = within(canvasElement);
-    await userEvent.click(canvas.getByRole('button', { name: 'Sign in with Coze' }));
-    const button = await canvas.findByRole('button', { name: 'Redirecting to Coze…' });
+    await userEvent.click(canvas.getByRole('button', { name: storyMessages(globals).signIn }));
+    const button = await canvas.findByRole('button', { name: storyMessages(globals).redirecting });
     await expect(button).toHaveAttribute('data-state', 'pending');
     await expect(button).toHaveAttribute('aria-busy', 'true');
     await expect(button).toBeDisabled();
@@ -103,9 +104,9 @@ export const Pending: Story = {
 /** `disabled` passes through: no sign-in starts until the form allows it. */
 export const Disabled: Story = {
   args: { disabled: true },
-  play: async ({ canvasElement, loaded }) => {
+  play: async ({ canvasElement, loaded, globals }) => {
     const canvas = within(canvasElement);
-    const button = canvas.getByRole('button', { name: 'Sign in with Coze' });
+    const button = canvas.getByRole('button', { name: storyMessages(globals).signIn });
     await expect(button).toBeDisabled();
     await userEvent.click(button);
     await expect(loadedAuth({ loaded }).auth.pendingLogin).toBeUndefined();
@@ -153,13 +154,14 @@ export const UnsafeReturnTo: Story = {
       </LoginCard>
     </AppFrame>
   ),
-  play: async ({ canvasElement, args, loaded }) => {
+  play: async ({ canvasElement, args, loaded, globals }) => {
     const canvas = within(canvasElement);
-    await userEvent.click(canvas.getByRole('button', { name: 'Sign in with Coze' }));
+    const { signIn } = storyMessages(globals);
+    await userEvent.click(canvas.getByRole('button', { name: signIn }));
     const alert = await canvas.findByRole('alert');
     await expect(alert).toHaveAttribute('data-error-code', 'unsafe_return_to');
     await expect(args.onError).toHaveBeenCalledTimes(1);
-    await waitFor(() => expect(canvas.getByRole('button', { name: 'Sign in with Coze' })).toBeEnabled());
+    await waitFor(() => expect(canvas.getByRole('button', { name: signIn })).toBeEnabled());
     await expect(loadedAuth({ loaded }).auth.pendingLogin).toBeUndefined();
   },
 };
@@ -181,12 +183,45 @@ export const CompleteSignIn: Story = {
       }
     </AppFrame>
   ),
-  play: async ({ canvasElement, loaded }) => {
+  play: async ({ canvasElement, loaded, globals }) => {
     const canvas = within(canvasElement);
-    await userEvent.click(canvas.getByRole('button', { name: 'Sign in with Coze' }));
+    await userEvent.click(canvas.getByRole('button', { name: storyMessages(globals).signIn }));
     await answerAtCoze(canvas, 'Authorize');
     await canvas.findByText('Analytical Engines Ltd.', {}, { timeout: 5000 });
     await expectAddress(canvas, '/workspaces');
     await expect(loadedAuth({ loaded }).auth.model.counters.tokenExchange).toBe(1);
+  },
+};
+
+/**
+ * In English (`<CozeAuthProvider locale="en">`, and the default on a server and while hydrating):
+ * "Sign in with Coze", then "Redirecting to Coze…". The button says `lang="en"`.
+ */
+export const InEnglish: Story = {
+  globals: { locale: 'en' },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const button = canvas.getByRole('button', { name: 'Sign in with Coze' });
+    await expect(button).toHaveAttribute('lang', 'en');
+    await userEvent.click(button);
+    await expect(await canvas.findByRole('button', { name: 'Redirecting to Coze…' })).toHaveAttribute('aria-busy', 'true');
+  },
+};
+
+/**
+ * 简体中文 (`locale="zh-CN"`, or a browser whose first supported language is any `zh*`):
+ * 使用扣子登录, then 正在跳转到扣子…. The button says `lang="zh-CN"`, so screen readers read it
+ * in Chinese inside an English page.
+ */
+export const InChinese: Story = {
+  globals: { locale: 'zh-CN' },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    const button = canvas.getByRole('button', { name: '使用扣子登录' });
+    await expect(button).toHaveAttribute('lang', 'zh-CN');
+    await userEvent.click(button);
+    const pending = await canvas.findByRole('button', { name: '正在跳转到扣子…' });
+    await expect(pending).toHaveAttribute('aria-busy', 'true');
+    await expect(pending).toHaveAttribute('lang', 'zh-CN');
   },
 };

@@ -5,6 +5,7 @@ import { CozeLoginButton, RequireCozeAuth } from '../src/index';
 import { WorkspaceList } from './demo/WorkspaceList';
 import { AppFrame } from './support/AppFrame';
 import { authLoader, loadedAuth } from './support/loaders';
+import { storyMessages } from './support/storyLocale';
 
 function ProtectedPage({ children }: { children: ReactNode }): ReactNode {
   return (
@@ -92,12 +93,12 @@ export const ManualSignIn: Story = {
       </section>
     ),
   },
-  play: async ({ canvasElement, loaded }) => {
+  play: async ({ canvasElement, loaded, globals }) => {
     const canvas = within(canvasElement);
     await canvas.findByRole('heading', { name: 'Sign in to see your workspaces' });
     await expect(loadedAuth({ loaded }).auth.pendingLogin).toBeUndefined();
     await userEvent.tab();
-    await expect(canvas.getByRole('button', { name: 'Sign in with Coze' })).toHaveFocus();
+    await expect(canvas.getByRole('button', { name: storyMessages(globals).signIn })).toHaveFocus();
   },
 };
 
@@ -107,13 +108,15 @@ export const ManualSignIn: Story = {
  */
 export const SessionExpired: Story = {
   loaders: [authLoader({ state: 'expired' })],
-  play: async ({ canvasElement, loaded }) => {
+  play: async ({ canvasElement, loaded, globals }) => {
     const canvas = within(canvasElement);
+    const messages = storyMessages(globals);
     const alert = await canvas.findByRole('alert');
     await expect(alert).toHaveAttribute('data-error-code', 'invalid_grant');
+    await expect(alert).toHaveTextContent(messages.errors.invalid_grant.description);
     await expect(loadedAuth({ loaded }).auth.pendingLogin).toBeUndefined();
     await userEvent.tab();
-    await expect(within(alert).getByRole('button', { name: 'Try again' })).toHaveFocus();
+    await expect(within(alert).getByRole('button', { name: messages.tryAgain })).toHaveFocus();
   },
 };
 

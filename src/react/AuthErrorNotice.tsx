@@ -1,5 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import type { CozeAuthError } from '../core/errors.js';
+import { useCozeMessages } from './i18n/context.js';
+import { describeCozeAuthError } from './i18n/describeCozeAuthError.js';
 
 /** Props of {@link AuthErrorNotice}. */
 export interface AuthErrorNoticeProps {
@@ -9,15 +11,18 @@ export interface AuthErrorNoticeProps {
 }
 
 /**
- * The default error UI of `<CozeCallback>` and `<RequireCozeAuth>`: an alert with the message,
- * Coze's log id when there is one, and a "Try again" button that starts a fresh sign-in.
+ * The default error UI of `<CozeCallback>` and `<RequireCozeAuth>`: an alert with what happened
+ * in the provider's language (`describeCozeAuthError`), Coze's log id when there is one, and a
+ * "Try again" button that starts a fresh sign-in.
  */
 export function AuthErrorNotice({ error, login }: AuthErrorNoticeProps): ReactNode {
   const [pending, setPending] = useState(false);
+  const { locale, overrides } = useCozeMessages();
+  const text = describeCozeAuthError(error, locale, overrides);
   return (
-    <div role="alert" data-error-code={error.code}>
-      <p>{error.message}</p>
-      {error.logid ? <p>Coze log id: {error.logid}</p> : null}
+    <div role="alert" lang={text.lang} data-error-code={error.code}>
+      <p>{text.description}</p>
+      {text.logId ? <p>{text.logId}</p> : null}
       <button
         type="button"
         disabled={pending}
@@ -26,7 +31,7 @@ export function AuthErrorNotice({ error, login }: AuthErrorNoticeProps): ReactNo
           login().catch(() => setPending(false));
         }}
       >
-        Try again
+        {text.action}
       </button>
     </div>
   );

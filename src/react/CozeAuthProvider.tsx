@@ -4,6 +4,8 @@ import type { CozeAuthOptions } from '../core/config.js';
 import type { CozeClientOptions } from '../core/cozeClient.js';
 import { CozeSession } from '../core/session/CozeSession.js';
 import { CozeAuthContext, type CozeAuthContextValue } from './context.js';
+import { CozeMessagesContext, useMessagesValue } from './i18n/context.js';
+import type { CozeAuthMessageOverrides } from './i18n/types.js';
 import { COZE_QUERY_SCOPE } from './queryKeys.js';
 
 /** Props of {@link CozeAuthProvider}: the {@link CozeAuthOptions} plus React wiring. */
@@ -23,6 +25,14 @@ export interface CozeAuthProviderProps extends Partial<CozeAuthOptions> {
   clientOptions?: CozeClientOptions;
   /** Use an existing session (tests, or sharing one with non-React code); options are then ignored. */
   session?: CozeSession;
+  /**
+   * Language of the components' text: `'en'`, `'zh-CN'` (any `zh*` tag), or any tag (English
+   * unless `messages` says otherwise). Default: `en` on a server and while hydrating, then the
+   * browser's preferred language.
+   */
+  locale?: 'en' | 'zh-CN' | (string & {});
+  /** Replaces any of the components' strings (keep the object stable, e.g. a module constant). */
+  messages?: CozeAuthMessageOverrides;
 }
 
 /** The options a session is built from; when any of them changes, so does the session. */
@@ -74,8 +84,9 @@ function usePrefetchWhileSignedOut(session: CozeSession): void {
  * timers and listeners while mounted, and removes every cached Coze query when the session ends.
  */
 export function CozeAuthProvider(props: CozeAuthProviderProps): ReactNode {
-  const { children, queryClient: queryClientProp, onRedirectCallback, session: sessionProp, clientOptions, ...options } = props;
+  const { children, queryClient: queryClientProp, onRedirectCallback, session: sessionProp, clientOptions, locale, messages, ...options } = props;
   const session = useSessionFor(sessionProp, options);
+  const messagesValue = useMessagesValue(locale, messages);
   const surroundingQueryClient = useContext(QueryClientContext);
   const [ownQueryClient] = useState(() => (queryClientProp || surroundingQueryClient ? undefined : new QueryClient()));
   const queryClient = queryClientProp ?? surroundingQueryClient ?? (ownQueryClient as QueryClient);
@@ -95,7 +106,11 @@ export function CozeAuthProvider(props: CozeAuthProviderProps): ReactNode {
     () => ({ session, onRedirectCallback, clientOptions }),
     [session, onRedirectCallback, clientOptions],
   );
-  const content = <CozeAuthContext.Provider value={value}>{children}</CozeAuthContext.Provider>;
+  const content = (
+    <CozeAuthContext.Provider value={value}>
+      <CozeMessagesContext.Provider value={messagesValue}>{children}</CozeMessagesContext.Provider>
+    </CozeAuthContext.Provider>
+  );
   if (queryClient === surroundingQueryClient) return content;
   return <QueryClientProvider client={queryClient}>{content}</QueryClientProvider>;
 }

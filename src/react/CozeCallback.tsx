@@ -1,7 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { CozeAuthError } from '../core/errors.js';
 import type { CallbackResult } from '../core/session/types.js';
-import { AuthErrorNotice } from './AuthErrorNotice.js';
+import { LazyAuthErrorNotice as AuthErrorNotice } from './LazyAuthErrorNotice.js';
+import { useCozeMessages } from './i18n/context.js';
 import { useCozeAuthContext } from './context.js';
 import { replaceLocation } from './navigation.js';
 
@@ -17,9 +18,9 @@ export interface CozeCallbackProps {
   onSuccess?: (returnTo: string) => void;
   /** Called once when sign-in fails. */
   onError?: (error: CozeAuthError) => void;
-  /** Shown while the code is exchanged. */
+  /** Shown while the code is exchanged. Default: the `signingIn` message ("Signing you in…", 正在登录…). */
   loading?: ReactNode;
-  /** Renders a failure. Default: an alert with the message and a "Try again" button. */
+  /** Renders a failure. Default: an alert with the error's description in the provider's language and a "Try again" button. */
   error?: (error: CozeAuthError, actions: CozeCallbackErrorActions) => ReactNode;
   /** Where "Try again" returns to after signing in. Default `/`. */
   retryReturnTo?: string;
@@ -38,6 +39,7 @@ const navigated = new WeakSet<CallbackResult>();
 export function CozeCallback(props: CozeCallbackProps): ReactNode {
   const { session, onRedirectCallback } = useCozeAuthContext();
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'pending' });
+  const { messages } = useCozeMessages();
   const { onSuccess, onError } = props;
 
   useEffect(() => {
@@ -70,8 +72,8 @@ export function CozeCallback(props: CozeCallbackProps): ReactNode {
     return props.error ? props.error(outcome.error, actions) : <AuthErrorNotice error={outcome.error} login={actions.login} />;
   }
   return props.loading ?? (
-    <p role="status" aria-live="polite">
-      Signing you in…
+    <p role="status" aria-live="polite" lang={messages.lang}>
+      {messages.signingIn}
     </p>
   );
 }

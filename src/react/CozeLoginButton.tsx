@@ -1,14 +1,15 @@
 import { useEffect, useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
 import type { CozeAuthError } from '../core/errors.js';
 import { useCozeSession } from './context.js';
+import { useCozeMessages } from './i18n/context.js';
 
 /** Props of {@link CozeLoginButton}; any other button attribute (className, style, aria-*) passes through. */
 export interface CozeLoginButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'onClick' | 'type' | 'onError'> {
   /** Same-origin path to return to after sign-in. Default: the current page. */
   returnTo?: string;
-  /** Label. Default "Sign in with Coze". */
+  /** Label. Default: the provider's `signIn` message ("Sign in with Coze", 使用扣子登录). */
   children?: ReactNode;
-  /** Label while leaving for Coze. Default "Redirecting to Coze…". */
+  /** Label while leaving for Coze. Default: the `redirecting` message ("Redirecting to Coze…", 正在跳转到扣子…). */
   pendingChildren?: ReactNode;
   /** Called when sign-in cannot start (e.g. `unsafe_return_to`, `crypto_unavailable`). */
   onError?: (error: CozeAuthError) => void;
@@ -19,8 +20,9 @@ export interface CozeLoginButtonProps extends Omit<ButtonHTMLAttributes<HTMLButt
  * shows `pendingChildren`; if the browser comes back from its back/forward cache it is usable again.
  */
 export function CozeLoginButton(props: CozeLoginButtonProps): ReactNode {
-  const { returnTo, children = 'Sign in with Coze', pendingChildren = 'Redirecting to Coze…', onError, disabled, onPointerEnter, onFocus, ...rest } = props;
+  const { returnTo, children, pendingChildren, onError, disabled, onPointerEnter, onFocus, ...rest } = props;
   const session = useCozeSession();
+  const { messages } = useCozeMessages();
   const [pending, setPending] = useState(false);
 
   useEffect(() => {
@@ -39,9 +41,12 @@ export function CozeLoginButton(props: CozeLoginButtonProps): ReactNode {
     });
   };
 
+  const label = pending ? pendingChildren : children;
   return (
     <button
       type="button"
+      // The library's own text says which language it is in; a label of yours is yours to mark.
+      lang={label === undefined ? messages.lang : undefined}
       {...rest}
       disabled={disabled || pending}
       aria-busy={pending || undefined}
@@ -57,7 +62,7 @@ export function CozeLoginButton(props: CozeLoginButtonProps): ReactNode {
       }}
       onClick={start}
     >
-      {pending ? pendingChildren : children}
+      {label === undefined ? (pending ? messages.redirecting : messages.signIn) : label}
     </button>
   );
 }

@@ -1,13 +1,14 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { CozeAuthError } from '../core/errors.js';
-import { AuthErrorNotice } from './AuthErrorNotice.js';
+import { LazyAuthErrorNotice as AuthErrorNotice } from './LazyAuthErrorNotice.js';
+import { useCozeMessages } from './i18n/context.js';
 import { useCozeSession } from './context.js';
 import { useCozeAuth } from './useCozeAuth.js';
 
 /** Props of {@link RequireCozeAuth}. */
 export interface RequireCozeAuthProps {
   children?: ReactNode;
-  /** Shown while signing in or redirecting. Default: a polite status line. */
+  /** Shown while signing in or redirecting. Default: a polite status line (the `signingIn` message). */
   fallback?: ReactNode;
   /** Renders an auth error (the guard stops there; it never redirects after an error). */
   error?: (error: CozeAuthError, actions: { login(): Promise<void> }) => ReactNode;
@@ -25,6 +26,7 @@ export function RequireCozeAuth(props: RequireCozeAuthProps): ReactNode {
   const { autoRedirect = true, returnTo } = props;
   const session = useCozeSession();
   const { isAuthenticated, status, error } = useCozeAuth();
+  const { messages } = useCozeMessages();
   const redirected = useRef(false);
   const shouldRedirect = autoRedirect && !isAuthenticated && status === 'signed-out' && !error;
 
@@ -47,8 +49,8 @@ export function RequireCozeAuth(props: RequireCozeAuthProps): ReactNode {
     return props.error ? props.error(error, { login }) : <AuthErrorNotice error={error} login={login} />;
   }
   return props.fallback ?? (
-    <p role="status" aria-live="polite">
-      Signing you in…
+    <p role="status" aria-live="polite" lang={messages.lang}>
+      {messages.signingIn}
     </p>
   );
 }

@@ -15,3 +15,15 @@ export { CozeCallback } from './CozeCallback.js';
 export type { CozeCallbackErrorActions, CozeCallbackProps } from './CozeCallback.js';
 export { RequireCozeAuth } from './RequireCozeAuth.js';
 export type { RequireCozeAuthProps } from './RequireCozeAuth.js';
+export { useCozeMessages } from './i18n/context.js';
+export type { CozeMessagesValue } from './i18n/context.js';
+export { describeCozeAuthError } from './i18n/describeCozeAuthError.js';
+export type { CozeAuthErrorDescription } from './i18n/describeCozeAuthError.js';
+export type {
+  CozeAuthErrorMessages,
+  CozeAuthErrorText,
+  CozeAuthLocale,
+  CozeAuthMessageOverrides,
+  CozeAuthMessages,
+  CozeAuthUiMessages,
+} from './i18n/types.js';

@@ -41,7 +41,7 @@ function toPath(url: string): string {
  */
 export function AppFrame(props: AppFrameProps): ReactNode {
   const { auth, children, initialUrl = '/', callbackRoute = <CozeCallback />, chrome = 'browser', coze = 'consent', simulator = [] } = props;
-  const { liveClock } = useStoryEnv();
+  const { liveClock, locale } = useStoryEnv();
   const [place, setPlace] = useState<Place>(() =>
     coze === 'consent' && auth.pendingLogin ? { at: 'coze', url: auth.pendingLogin } : { at: 'app', url: toPath(initialUrl) },
   );
@@ -93,6 +93,7 @@ export function AppFrame(props: AppFrameProps): ReactNode {
         clientOptions={auth.clientOptions}
         queryClient={auth.queryClient}
         onRedirectCallback={navigate}
+        locale={locale}
       >
         <div className="demo-root">
           {chrome === 'browser' ? (

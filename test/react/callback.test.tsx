@@ -88,7 +88,7 @@ describe('<CozeCallback>', () => {
     );
     const alert = await screen.findByRole('alert');
     expect(alert.getAttribute('data-error-code')).toBe('access_denied');
-    expect(alert.textContent).toContain('Sign-in was cancelled on Coze');
+    expect(alert.textContent).toContain('You cancelled the authorization on Coze.');
     expect(onError).toHaveBeenCalledTimes(1);
     expect(options.navigate).not.toHaveBeenCalled();
     await userEvent.click(screen.getByRole('button', { name: 'Try again' }));

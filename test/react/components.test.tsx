@@ -114,7 +114,8 @@ describe('<RequireCozeAuth>', () => {
         <RequireCozeAuth>secret page</RequireCozeAuth>
       </CozeAuthProvider>,
     );
-    const alert = screen.getByRole('alert');
+    // The notice (and every language's error text) loads the first time an error is shown.
+    const alert = await screen.findByRole('alert');
     expect(alert.getAttribute('data-error-code')).toBe('state_mismatch');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(options.navigate).not.toHaveBeenCalled();

@@ -6,7 +6,7 @@ import { act, type ReactNode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage } from '../../src/core/storage/storageAdapters';
-import { CozeAuthProvider, CozeCallback, CozeLoginButton, RequireCozeAuth, useCozeAuth } from '../../src/react/index';
+import { CozeAuthProvider, CozeCallback, CozeLoginButton, RequireCozeAuth, useCozeAuth, useCozeMessages } from '../../src/react/index';
 
 const OPTIONS = { clientId: 'ssr-app', redirectUri: 'http://localhost/callback', baseURL: 'https://api.coze.test' };
 
@@ -15,9 +15,22 @@ function Status(): ReactNode {
   return <output data-testid="status">{`${status}:${String(isAuthenticated)}`}</output>;
 }
 
-function App({ tokenStorage }: { tokenStorage?: ReturnType<typeof createMemoryStorage> }): ReactNode {
+interface AppProps {
+  tokenStorage?: ReturnType<typeof createMemoryStorage>;
+  locale?: string;
+  /** Called with the login label of every render, in order. */
+  onLabel?: (label: string) => void;
+}
+
+function LabelProbe({ onLabel }: { onLabel: (label: string) => void }): ReactNode {
+  onLabel(useCozeMessages().messages.signIn);
+  return null;
+}
+
+function App({ tokenStorage, locale, onLabel }: AppProps): ReactNode {
   return (
-    <CozeAuthProvider {...OPTIONS} tokenStorage={tokenStorage}>
+    <CozeAuthProvider {...OPTIONS} tokenStorage={tokenStorage} locale={locale}>
+      {onLabel ? <LabelProbe onLabel={onLabel} /> : null}
       <Status />
       <CozeLoginButton />
       <RequireCozeAuth autoRedirect={false} fallback={<p>checking…</p>}>
@@ -39,9 +52,10 @@ function signedInStorage() {
 }
 
 /** Hydrates `html` in a fresh jsdom window, returns what React reported and the final markup. */
-async function hydrate(html: string, app: ReactNode) {
+async function hydrate(html: string, app: ReactNode, { languages }: { languages?: string[] } = {}) {
   const dom = new JSDOM(`<!doctype html><html><body><div id="root">${html}</div></body></html>`, { url: 'http://localhost/' });
   const { window: win } = dom;
+  if (languages) Object.defineProperty(win.navigator, 'languages', { value: languages, configurable: true });
   const globals = { window: win, document: win.document, navigator: win.navigator, location: win.location, history: win.history, PopStateEvent: win.PopStateEvent };
   for (const [name, value] of Object.entries(globals)) vi.stubGlobal(name, value);
   vi.stubGlobal('IS_REACT_ACT_ENVIRONMENT', true);
@@ -54,8 +68,9 @@ async function hydrate(html: string, app: ReactNode) {
     hydrateRoot(container, app, { onRecoverableError: (error) => void recoverable.push(error) }),
   );
   const text = container.textContent ?? '';
+  const markup = container.innerHTML;
   await act(async () => root.unmount());
-  return { recoverable, consoleErrors, text };
+  return { recoverable, consoleErrors, text, markup };
 }
 
 describe('server rendering and hydration', () => {
@@ -83,5 +98,47 @@ describe('server rendering and hydration', () => {
     expect(consoleErrors).toEqual([]);
     expect(text).toContain(expected);
     if (expected === 'signed-in:true') expect(text).toContain('protected content');
+  });
+
+  it('renders Chinese on a server when the provider says locale="zh-CN"', () => {
+    const html = renderToString(<App locale="zh-CN" />);
+    expect(html).toContain('使用扣子登录');
+    expect(html).toContain('lang="zh-CN"');
+    expect(html).not.toContain('Sign in with Coze');
+  });
+
+  it('without a locale, a server renders English whatever the platform says', () => {
+    vi.stubGlobal('navigator', { language: 'zh-CN', languages: ['zh-CN'] });
+    const html = renderToString(<App />);
+    expect(html).toContain('Sign in with Coze');
+    expect(html).toContain('lang="en"');
+  });
+
+  it('hydrates the English markup, then switches to the browser’s language without a mismatch', async () => {
+    const html = renderToString(<App />);
+    const labels: string[] = [];
+    const { recoverable, consoleErrors, text, markup } = await hydrate(html, <App onLabel={(label) => labels.push(label)} />, {
+      languages: ['zh-CN', 'zh', 'en'],
+    });
+    expect(recoverable).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    // The hydrating render agrees with the server; the next one speaks the browser's language.
+    expect(labels[0]).toBe('Sign in with Coze');
+    expect(labels.at(-1)).toBe('使用扣子登录');
+    expect(text).toContain('使用扣子登录');
+    expect(markup).toContain('lang="zh-CN"');
+    expect(markup).not.toContain('lang="en"');
+  });
+
+  it('hydrates a zh-CN server render with locale="zh-CN" as it is', async () => {
+    const html = renderToString(<App locale="zh-CN" />);
+    const labels: string[] = [];
+    const { recoverable, consoleErrors, text } = await hydrate(html, <App locale="zh-CN" onLabel={(label) => labels.push(label)} />, {
+      languages: ['en-US'],
+    });
+    expect(recoverable).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    expect(new Set(labels)).toEqual(new Set(['使用扣子登录']));
+    expect(text).toContain('使用扣子登录');
   });
 });

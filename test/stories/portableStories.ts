@@ -17,11 +17,14 @@ export interface RunnableStory {
   run(context?: { canvasElement?: HTMLElement }): Promise<void>;
 }
 
-/** Every story module under stories/, composed with the project annotations. */
-export function allStories(): { title: string; stories: [string, RunnableStory][] }[] {
+/**
+ * Every story module under stories/, composed with the project annotations; `globals` sets the
+ * toolbar's globals (e.g. `{ locale: 'zh-CN' }`) for stories that do not pin their own.
+ */
+export function allStories(globals?: Record<string, unknown>): { title: string; stories: [string, RunnableStory][] }[] {
   const modules = import.meta.glob<StoriesModule>('../../stories/**/*.stories.tsx', { eager: true });
   return Object.entries(modules).map(([file, module]) => {
-    const composed = composeStories(module);
+    const composed = globals ? composeStories(module, { initialGlobals: globals }) : composeStories(module);
     const title = (module.default as { title?: string } | undefined)?.title ?? file;
     return { title, stories: Object.entries(composed) as [string, RunnableStory][] };
   });

@@ -44,6 +44,17 @@ describe('react-coze-auth/testing', () => {
     expect(auth.model.counters.tokenExchange).toBe(1);
   });
 
+  it('speaks the language the test asks for', async () => {
+    const auth = await createTestCozeAuth({ state: 'signed-out' });
+    render(
+      <MockCozeAuthProvider auth={auth} locale="zh-CN" messages={{ redirecting: '稍等…' }}>
+        <Profile />
+      </MockCozeAuthProvider>,
+    );
+    await userEvent.click(screen.getByRole('button', { name: '使用扣子登录' }));
+    expect(await screen.findByRole('button', { name: '稍等…' })).toBeTruthy();
+  });
+
   it('controls time: refresh happens when the test clock passes the due time', async () => {
     const auth = await createTestCozeAuth({ accessTokenTtlSeconds: 60 });
     render(

@@ -1,6 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import { CozeAuthProvider } from '../../react/CozeAuthProvider.js';
+import { CozeAuthProvider, type CozeAuthProviderProps } from '../../react/CozeAuthProvider.js';
 import { createTestCozeAuth, type TestCozeAuth, type TestCozeAuthOptions } from './createTestCozeAuth.js';
 
 /** Props of {@link MockCozeAuthProvider}: a ready {@link TestCozeAuth}, or options to build one. */
@@ -12,6 +12,10 @@ export type MockCozeAuthProviderProps = {
   queryClient?: QueryClient;
   /** How `<CozeCallback>` leaves the callback route; see `CozeAuthProvider`. */
   onRedirectCallback?: (returnTo: string) => void;
+  /** Language of the components; see `CozeAuthProvider`. */
+  locale?: CozeAuthProviderProps['locale'];
+  /** Overrides for the components' text; see `CozeAuthProvider`. */
+  messages?: CozeAuthProviderProps['messages'];
 } & ({ auth: TestCozeAuth } | (TestCozeAuthOptions & { auth?: undefined }));
 
 /**
@@ -24,7 +28,7 @@ export type MockCozeAuthProviderProps = {
  * expect(await screen.findByText('Grace')).toBeVisible();
  */
 export function MockCozeAuthProvider(props: MockCozeAuthProviderProps): ReactNode {
-  const { children, fallback = null, queryClient: queryClientProp, onRedirectCallback, auth: givenAuth, ...options } = props;
+  const { children, fallback = null, queryClient: queryClientProp, onRedirectCallback, locale, messages, auth: givenAuth, ...options } = props;
   const [auth, setAuth] = useState<TestCozeAuth | undefined>(givenAuth);
   const [queryClient] = useState(
     () => queryClientProp ?? new QueryClient({ defaultOptions: { queries: { retry: false, gcTime: Infinity } } }),
@@ -48,6 +52,8 @@ export function MockCozeAuthProvider(props: MockCozeAuthProviderProps): ReactNod
       queryClient={queryClient}
       clientOptions={current.clientOptions}
       onRedirectCallback={onRedirectCallback}
+      locale={locale}
+      messages={messages}
     >
       {children}
     </CozeAuthProvider>

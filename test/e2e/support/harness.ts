@@ -10,6 +10,8 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { afterAll, beforeAll, expect, inject, type TestContext } from 'vitest';
 import { startFakeCozeServer, type FakeCozeServer, type FakeCozeServerOptions } from '../../../src/testing/node';
 import type { CozeModel } from '../../../src/testing/node';
+import { describeCozeAuthError } from '../../../src/react/i18n/describeCozeAuthError';
+import type { CozeAuthErrorCode } from '../../../src/core/errors';
 import type { ProbeState } from '../app/probe';
 
 export type { ProbeState };
@@ -158,18 +160,22 @@ export function cozeQueries(page: Page): Promise<number> {
 }
 
 /**
- * Checks that an error alert is there and shows the session's error: its code, its message
- * (the app mirrors it in `error-message`) and a button to start again. UI copy is the
- * library's to change; these are what the user must get.
+ * Checks that an error alert is there and shows the session's error: its code (the app mirrors
+ * it and `error.message` in `error-code` and `error-message`), what happened in the browser's
+ * language rather than the developer's message, and a button to start again.
+ * UI copy is the library's to change; these are what the user must get.
  */
-export async function expectErrorAlert(page: Page, code: string): Promise<Locator> {
+export async function expectErrorAlert(page: Page, code: CozeAuthErrorCode): Promise<Locator> {
   const alert = page.getByRole('alert');
   await alert.waitFor();
   expect(await alert.getAttribute('data-error-code')).toBe(code);
   expect(await text(page, 'error-code')).toBe(code);
   const message = await text(page, 'error-message');
   expect(message.length).toBeGreaterThan(10);
-  expect(await alert.textContent()).toContain(message);
+  // Whichever language the browser asks for, the alert says which one it speaks, and speaks it.
+  const lang = (await alert.getAttribute('lang')) ?? '';
+  expect(['en', 'zh-CN']).toContain(lang);
+  expect(await alert.textContent()).toContain(describeCozeAuthError({ code }, lang).description);
   expect(await alert.getByRole('button').isEnabled()).toBe(true);
   return alert;
 }
