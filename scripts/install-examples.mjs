@@ -2,11 +2,12 @@
 // Installs the example apps (examples/*) for `npm run test:examples`, each from its own
 // committed lockfile, with react-coze-auth as a copy of what `npm pack` would publish from this
 // repository's dist/ (`"react-coze-auth": "file:../.."` plus `install-links=true` in its .npmrc).
-//   - node_modules missing or older than the lockfile: `npm ci` in the example (a fresh machine).
+//   - node_modules missing or older than the lockfile: `npm ci` in the example (a fresh machine);
+//     the examples install side by side, as that is mostly waiting for the network and the disk.
 //   - otherwise: only the react-coze-auth copy is replaced with a freshly packed one, so a local
-//     re-run after `npm run build` takes a second instead of a reinstall.
+//     re-run after `npm run build` takes seconds instead of a reinstall.
 // Run `npm run build` first.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,48 +16,65 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLES = ['nextjs-app-router', 'react-router'];
 
-/** @param {string} command @param {string[]} args @param {string} cwd */
-function run(command, args, cwd) {
-  const started = Date.now();
-  const child = spawnSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (child.status !== 0) {
-    console.error(child.stdout);
-    console.error(`install-examples: ${command} ${args.join(' ')} failed in ${cwd} (exit ${child.status ?? child.signal})`);
-    process.exit(1);
-  }
-  return { stdout: child.stdout, ms: Date.now() - started };
-}
-
 if (!existsSync(join(root, 'dist/index.js'))) {
   console.error('install-examples: dist/ is missing: run `npm run build` first.');
   process.exit(1);
 }
 
-let packed = '';
-function packedLibrary() {
-  if (packed) return packed;
-  const work = mkdtempSync(join(tmpdir(), 'react-coze-auth-examples-'));
-  const { stdout } = run('npm', ['pack', '--json', '--pack-destination', work, '--loglevel=error'], root);
-  const tarball = join(work, JSON.parse(stdout)[0].filename);
-  run('tar', ['-xzf', tarball, '-C', work], root);
-  packed = join(work, 'package');
-  return packed;
+/** `npm ci` in one example; resolves with the time it took, rejects with its output. @param {string} dir */
+function npmCi(dir) {
+  const started = Date.now();
+  const child = spawn('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve(Date.now() - started) : reject(new Error(`npm ci failed in ${dir} (exit ${code}):\n${output}`))));
+  });
 }
 
-for (const example of EXAMPLES) {
-  const dir = join(root, 'examples', example);
-  const lockfile = join(dir, 'package-lock.json');
-  const installed = join(dir, 'node_modules/.package-lock.json');
-  if (!existsSync(installed) || statSync(lockfile).mtimeMs > statSync(installed).mtimeMs) {
-    const { ms } = run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], dir);
-    console.log(`install-examples: ${example}: npm ci in ${(ms / 1000).toFixed(1)} s`);
-    continue;
-  }
-  const started = Date.now();
-  const target = join(dir, 'node_modules/react-coze-auth');
-  rmSync(target, { recursive: true, force: true });
-  cpSync(packedLibrary(), target, { recursive: true });
-  const version = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).version;
-  console.log(`install-examples: ${example}: react-coze-auth ${version} replaced with the current dist/ in ${Date.now() - started} ms`);
+/** Packs the library once and returns the unpacked `package/` directory. */
+function packLibrary() {
+  const work = mkdtempSync(join(tmpdir(), 'react-coze-auth-examples-'));
+  const packed = spawnSync('npm', ['pack', '--json', '--pack-destination', work, '--loglevel=error'], { cwd: root, encoding: 'utf8' });
+  if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
+  const tarball = join(work, JSON.parse(packed.stdout)[0].filename);
+  const untar = spawnSync('tar', ['-xzf', tarball, '-C', work], { encoding: 'utf8' });
+  if (untar.status !== 0) throw new Error(`tar failed:\n${untar.stderr}`);
+  return join(work, 'package');
 }
-if (packed) rmSync(join(packed, '..'), { recursive: true, force: true });
+
+const needsInstall = (/** @type {string} */ dir) => {
+  const installed = join(dir, 'node_modules/.package-lock.json');
+  return !existsSync(installed) || statSync(join(dir, 'package-lock.json')).mtimeMs > statSync(installed).mtimeMs;
+};
+
+const dirs = EXAMPLES.map((example) => ({ example, dir: join(root, 'examples', example) }));
+const fresh = dirs.filter(({ dir }) => needsInstall(dir));
+const installed = await Promise.allSettled(fresh.map(({ dir }) => npmCi(dir)));
+let failed = false;
+installed.forEach((result, index) => {
+  const { example } = /** @type {{ example: string }} */ (fresh[index]);
+  if (result.status === 'fulfilled') console.log(`install-examples: ${example}: npm ci in ${(result.value / 1000).toFixed(1)} s`);
+  else {
+    failed = true;
+    console.error(`install-examples: ${example}: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`);
+  }
+});
+if (failed) process.exit(1);
+
+const stale = dirs.filter((entry) => !fresh.includes(entry));
+if (stale.length > 0) {
+  const started = Date.now();
+  const packed = packLibrary();
+  for (const { example, dir } of stale) {
+    const target = join(dir, 'node_modules/react-coze-auth');
+    rmSync(target, { recursive: true, force: true });
+    cpSync(packed, target, { recursive: true });
+    const { version } = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8'));
+    console.log(`install-examples: ${example}: react-coze-auth ${version} replaced with the current dist/`);
+  }
+  rmSync(join(packed, '..'), { recursive: true, force: true });
+  console.log(`install-examples: packed and copied in ${Date.now() - started} ms`);
+}
