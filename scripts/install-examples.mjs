@@ -7,8 +7,12 @@
 //   - otherwise: only the react-coze-auth copy is replaced with a freshly packed one, so a local
 //     re-run after `npm run build` takes seconds instead of a reinstall.
 // Run `npm run build` first.
+//
+// `--deps-only` (used by .ci/run in the background while lint and unit tests run, to hide the
+// download time): only the `npm ci` part, dist/ not needed. It holds examples/.install.lock; a
+// normal run waits for that lock first, then puts the current dist/ in place.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +20,31 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLES = ['nextjs-app-router', 'react-router'];
 
-if (!existsSync(join(root, 'dist/index.js'))) {
+const depsOnly = process.argv.includes('--deps-only');
+const lock = join(root, 'examples/.install.lock');
+
+/** @param {number} pid */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Another run (the background one of .ci/run) is installing: wait for it, however it ends.
+if (existsSync(lock)) {
+  const holder = Number(readFileSync(lock, 'utf8'));
+  if (holder && holder !== process.pid && alive(holder)) {
+    console.log(`install-examples: waiting for the install in progress (pid ${holder})…`);
+    const started = Date.now();
+    while (existsSync(lock) && alive(holder)) await new Promise((resolve) => setTimeout(resolve, 250));
+    console.log(`install-examples: waited ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+if (!depsOnly && !existsSync(join(root, 'dist/index.js'))) {
   console.error('install-examples: dist/ is missing: run `npm run build` first.');
   process.exit(1);
 }
@@ -52,7 +80,9 @@ const needsInstall = (/** @type {string} */ dir) => {
 
 const dirs = EXAMPLES.map((example) => ({ example, dir: join(root, 'examples', example) }));
 const fresh = dirs.filter(({ dir }) => needsInstall(dir));
+if (depsOnly) writeFileSync(lock, String(process.pid));
 const installed = await Promise.allSettled(fresh.map(({ dir }) => npmCi(dir)));
+if (depsOnly) rmSync(lock, { force: true });
 let failed = false;
 installed.forEach((result, index) => {
   const { example } = /** @type {{ example: string }} */ (fresh[index]);
@@ -63,6 +93,7 @@ installed.forEach((result, index) => {
   }
 });
 if (failed) process.exit(1);
+if (depsOnly) process.exit(0);
 
 const stale = dirs.filter((entry) => !fresh.includes(entry));
 if (stale.length > 0) {
