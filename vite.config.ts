@@ -8,6 +8,7 @@ const external = [
   /^react-dom($|\/)/,
   /^@tanstack\/react-query($|\/)/,
   /^@coze\/api($|\/)/,
+  /^axios($|\/)/,
   /^oidc-client-ts($|\/)/,
   /^msw($|\/)/,
   /^node:/,

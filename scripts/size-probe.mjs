@@ -12,7 +12,7 @@ import { build } from 'vite';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cacheDir = `${root}node_modules/.cache/size-probe`;
 
-const PEERS = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\/react-query($|\/)/, /^@coze\/api($|\/)/];
+const PEERS = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\/react-query($|\/)/, /^@coze\/api($|\/)/, /^axios($|\/)/];
 const PRELOAD_HELPER = '\0vite/preload-helper.js';
 
 /**

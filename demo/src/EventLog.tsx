@@ -17,6 +17,8 @@ function describe(event: CozeAuthEvent): string {
       return `Refresh failed (${event.error.code}); retrying in ${Math.round(event.delayMs / 1000)} s`;
     case 'signed-out':
       return `Signed out (${event.reason})`;
+    case 'storage-failed':
+      return 'Could not save tokens; session kept in memory';
     case 'error':
       return `Error: ${event.error.code}`;
   }

@@ -1,4 +1,5 @@
 import { CozeAPI, type ClientOptions } from '@coze/api';
+import axios, { type AxiosResponse } from 'axios';
 import type { CozeSession } from './session/CozeSession.js';
 
 const clients = new WeakMap<CozeSession, CozeAPI>();
@@ -6,22 +7,62 @@ const clients = new WeakMap<CozeSession, CozeAPI>();
 /** `CozeAPI` options you may add; `baseURL` and `token` always come from the session. */
 export type CozeClientOptions = Omit<ClientOptions, 'baseURL' | 'token'>;
 
+/** True for Coze's "token missing, expired or revoked" answers (HTTP 401, or OpenAPI code 4100). */
+export function isCozeUnauthorized(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { status, code, response } = error as { status?: unknown; code?: unknown; response?: { status?: unknown } };
+  return status === 401 || code === 4100 || response?.status === 401;
+}
+
+type AxiosLike = (config: AxiosRequestConfigLike) => Promise<AxiosResponse>;
+type AxiosRequestConfigLike = { headers?: Record<string, unknown> } & Record<string, unknown>;
+
+function bearerOf(headers: Record<string, unknown> | undefined): string {
+  const value = headers?.authorization ?? headers?.Authorization;
+  return typeof value === 'string' ? value.replace(/^Bearer\s+/i, '') : '';
+}
+
+/** A JSON answer with Coze's code 4100 (a stream's body is not looked into: its events carry errors). */
+function isUnauthorizedBody(response: AxiosResponse): boolean {
+  const data: unknown = response.data;
+  return typeof data === 'object' && data !== null && (data as { code?: unknown }).code === 4100;
+}
+
 /**
- * The one `CozeAPI` client of a session (options apply when it is first created). Its `token` is a getter over `session.getToken()`, so every
- * request carries a fresh token and the client never needs re-creating when tokens rotate.
+ * The 401 rule, applied once for every call the client makes (JSON and streaming alike): when
+ * Coze rejects the token, renew it — one refresh shared by every caller that saw the same token —
+ * and send the call once more. A stream is retried only when it failed before its first event,
+ * which is the only time this layer sees it fail. A second rejection is final.
+ */
+function withRenewalOnUnauthorized(session: CozeSession, send: AxiosLike): AxiosLike {
+  return async (config) => {
+    try {
+      const response = await send(config);
+      if (!isUnauthorizedBody(response)) return response;
+    } catch (error) {
+      if (!isCozeUnauthorized(error)) throw error;
+    }
+    const token = await session.handleUnauthorized(bearerOf(config.headers));
+    return send({ ...config, headers: { ...config.headers, authorization: `Bearer ${token}` } });
+  };
+}
+
+/**
+ * The one `CozeAPI` client of a session (options apply when it is first created). Its `token` is
+ * a getter over `session.getToken()`, so every request carries a fresh token and the client never
+ * needs re-creating when tokens rotate; a 401 renews the token and retries the call once.
  */
 export function getCozeClient(session: CozeSession, options: CozeClientOptions = {}): CozeAPI {
   let client = clients.get(session);
   if (!client) {
-    client = new CozeAPI({ ...options, baseURL: session.config.baseURL, token: () => session.getToken() });
+    const send = (options.axiosInstance ?? axios) as AxiosLike;
+    client = new CozeAPI({
+      ...options,
+      baseURL: session.config.baseURL,
+      token: () => session.getToken(),
+      axiosInstance: withRenewalOnUnauthorized(session, send),
+    });
     clients.set(session, client);
   }
   return client;
-}
-
-/** True for Coze's "token missing, expired or revoked" answers (HTTP 401, or OpenAPI code 4100). */
-export function isCozeUnauthorized(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { status, code } = error as { status?: unknown; code?: unknown };
-  return status === 401 || code === 4100;
 }

@@ -21,6 +21,8 @@
  * - `network_error`: the token endpoint could not be reached; transient.
  * - `unsafe_return_to`: a `returnTo` that is not a same-origin path.
  * - `crypto_unavailable`: Web Crypto is missing (PKCE needs a secure context: https or localhost).
+ * - `storage_unavailable`: no storage survives the redirect to Coze (sign-in cannot start), or a
+ *   token write failed (reported as a `storage-failed` event; the session goes on in memory).
  */
 export type CozeAuthErrorCode =
   | 'invalid_config'
@@ -36,7 +38,8 @@ export type CozeAuthErrorCode =
   | 'server_error'
   | 'network_error'
   | 'unsafe_return_to'
-  | 'crypto_unavailable';
+  | 'crypto_unavailable'
+  | 'storage_unavailable';
 
 /** Extra, non-secret facts attached to a {@link CozeAuthError}. */
 export interface CozeAuthErrorDetails {
@@ -70,9 +73,9 @@ export class CozeAuthError extends Error {
     this.logid = details.logid;
   }
 
-  /** True for failures worth retrying (network, 5xx, rate limiting); false when the grant is dead. */
+  /** True for failures worth retrying (network, 5xx, rate limiting, a garbled answer); false when the grant is dead. */
   get isTransient(): boolean {
-    return this.code === 'server_error' || this.code === 'network_error';
+    return this.code === 'server_error' || this.code === 'network_error' || this.code === 'invalid_token_response';
   }
 }
 

@@ -5,6 +5,10 @@ export type {
   CozeAuthEvent,
   CozeAuthState,
   CozeAuthStatus,
+  CozeLoadingState,
+  CozeSignedInState,
+  CozeSignedOutState,
+  CozeSigningInState,
   GetTokenOptions,
   LoginOptions,
   SignOutReason,
@@ -19,7 +23,7 @@ export type { StoredTokens } from './storage/tokenStore.js';
 export type { TokenResponse } from './protocol/tokenResponse.js';
 export type { FetchLike } from './protocol/tokenClient.js';
 export type { Clock } from './clock.js';
-export type { LockRunner } from './browser/lock.js';
+export type { TabLocks } from './browser/lock.js';
 export type { TabChannel, TabMessage } from './browser/tabChannel.js';
 export { getCozeClient, isCozeUnauthorized } from './cozeClient.js';
 export type { CozeClientOptions } from './cozeClient.js';

@@ -14,6 +14,9 @@ export function toSameOriginPath(returnTo: string, origin: string): string | und
     return undefined;
   }
   if (url.origin !== origin || (url.protocol !== 'http:' && url.protocol !== 'https:')) return undefined;
+  // A path that resolved to `//host` (from `/.//host`, `/%2e//host`, `/a/..//host`) is a
+  // protocol-relative URL to whoever uses it next: refused, not passed on.
+  if (url.pathname.startsWith('//')) return undefined;
   return `${url.pathname}${url.search}${url.hash}`;
 }
 

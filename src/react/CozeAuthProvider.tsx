@@ -25,15 +25,35 @@ export interface CozeAuthProviderProps extends Partial<CozeAuthOptions> {
   session?: CozeSession;
 }
 
+/** The options a session is built from; when any of them changes, so does the session. */
+function sessionKey(options: Partial<CozeAuthOptions>): string {
+  const { clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, tokenStorage, refreshSkewSeconds } = options;
+  return JSON.stringify([clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, refreshSkewSeconds, typeof tokenStorage === 'object' ? 'custom' : tokenStorage]);
+}
+
+/**
+ * One session per set of options (StrictMode-safe: the session is built in render, but its
+ * constructor only reads; timers and listeners start in `mount()`). Changed options build a new
+ * session — the old one unmounts — instead of being silently ignored.
+ */
+function useSessionFor(sessionProp: CozeSession | undefined, options: Partial<CozeAuthOptions>): CozeSession {
+  const key = sessionKey(options);
+  const storage = typeof options.tokenStorage === 'object' ? options.tokenStorage : undefined;
+  const [built, setBuilt] = useState<{ key: string; storage: unknown; session: CozeSession } | undefined>(undefined);
+  if (sessionProp) return sessionProp;
+  if (built && built.key === key && built.storage === storage) return built.session;
+  const session = new CozeSession({ ...options, clientId: options.clientId ?? '', redirectUri: options.redirectUri ?? '' });
+  setBuilt({ key, storage, session });
+  return session;
+}
+
 /**
  * Wraps the app root. Creates one {@link CozeSession} (once, even under StrictMode), starts its
  * timers and listeners while mounted, and removes every cached Coze query when the session ends.
  */
 export function CozeAuthProvider(props: CozeAuthProviderProps): ReactNode {
   const { children, queryClient: queryClientProp, onRedirectCallback, session: sessionProp, clientOptions, ...options } = props;
-  const [session] = useState(
-    () => sessionProp ?? new CozeSession({ ...options, clientId: options.clientId ?? '', redirectUri: options.redirectUri ?? '' }),
-  );
+  const session = useSessionFor(sessionProp, options);
   const surroundingQueryClient = useContext(QueryClientContext);
   const [ownQueryClient] = useState(() => (queryClientProp || surroundingQueryClient ? undefined : new QueryClient()));
   const queryClient = queryClientProp ?? surroundingQueryClient ?? (ownQueryClient as QueryClient);

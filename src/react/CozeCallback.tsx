@@ -37,14 +37,15 @@ const navigated = new WeakSet<CallbackResult>();
  */
 export function CozeCallback(props: CozeCallbackProps): ReactNode {
   const { session, onRedirectCallback } = useCozeAuthContext();
-  // Read once: the session strips code/state from the address bar as soon as it starts.
-  const [callbackUrl] = useState(() => window.location.href);
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'pending' });
   const { onSuccess, onError } = props;
 
   useEffect(() => {
     let active = true;
-    session.handleRedirectCallback(callbackUrl).then(
+    // Read in the effect, never in render (servers have no window). The session strips code/state
+    // at once; a remount (StrictMode, router re-key, Suspense) sees the clean URL and the session
+    // answers it with the outcome of the callback already under way.
+    session.handleRedirectCallback(window.location.href).then(
       (result) => {
         if (!active) return;
         setOutcome({ kind: 'done' });
@@ -62,7 +63,7 @@ export function CozeCallback(props: CozeCallbackProps): ReactNode {
     return () => {
       active = false;
     };
-  }, [session, callbackUrl, onSuccess, onError, onRedirectCallback]);
+  }, [session, onSuccess, onError, onRedirectCallback]);
 
   if (outcome.kind === 'error') {
     const actions: CozeCallbackErrorActions = { login: () => session.login({ returnTo: props.retryReturnTo ?? '/' }) };

@@ -30,6 +30,9 @@ export function RequireCozeAuth(props: RequireCozeAuthProps): ReactNode {
 
   useEffect(() => {
     if (!shouldRedirect || redirected.current) return;
+    // The render may be stale: a <CozeCallback> effect that ran first may have started signing in.
+    const live = session.getSnapshot();
+    if (live.status !== 'signed-out' || live.error) return;
     redirected.current = true;
     session.login(returnTo === undefined ? {} : { returnTo }).catch(() => undefined);
   }, [shouldRedirect, session, returnTo]);

@@ -1,11 +1,11 @@
 import { useMemo, useSyncExternalStore } from 'react';
-import type { CozeAuthError } from '../core/errors.js';
 import type { CozeSession } from '../core/session/CozeSession.js';
 import type { CallbackResult, CozeAuthState, GetTokenOptions, LoginOptions } from '../core/session/types.js';
+import { LOADING_STATE } from '../core/session/lifecycle.js';
 import { useCozeSession } from './context.js';
 
-/** What {@link useCozeAuth} returns: the session state plus its actions (stable across renders). */
-export interface UseCozeAuthResult extends CozeAuthState {
+/** The session's actions, as {@link useCozeAuth} returns them (stable across renders). */
+export interface CozeAuthActions {
   /** Redirects to Coze's consent page. Rejects with `unsafe_return_to` for other origins. */
   login(options?: LoginOptions): Promise<void>;
   /** Signs out in every tab sharing the storage, and clears cached Coze queries. */
@@ -16,13 +16,19 @@ export interface UseCozeAuthResult extends CozeAuthState {
   getToken(options?: GetTokenOptions): Promise<string>;
   /** Forgets `error`. */
   clearError(): void;
-  /** The last error, typed. */
-  error: CozeAuthError | undefined;
 }
 
-/** Subscribes to the whole session state. */
+/** What {@link useCozeAuth} returns: the state (a union keyed on `status`) plus the actions. */
+export type UseCozeAuthResult = CozeAuthState & CozeAuthActions;
+
+const getServerSnapshot = () => LOADING_STATE;
+
+/**
+ * Subscribes to the whole session state. Server rendering and hydration see `status: 'loading'`,
+ * so the markup the server sent and the client's first render agree; the real state follows.
+ */
 export function useCozeAuthState(session: CozeSession): CozeAuthState {
-  return useSyncExternalStore(session.subscribe, session.getSnapshot, session.getSnapshot);
+  return useSyncExternalStore(session.subscribe, session.getSnapshot, getServerSnapshot);
 }
 
 /** Sign-in state and actions. Re-renders when the state changes (including token refreshes). */
@@ -39,5 +45,5 @@ export function useCozeAuth(): UseCozeAuthResult {
     }),
     [session],
   );
-  return useMemo(() => ({ ...state, ...actions }), [state, actions]);
+  return useMemo((): UseCozeAuthResult => ({ ...state, ...actions }), [state, actions]);
 }

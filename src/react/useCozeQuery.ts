@@ -13,7 +13,7 @@ const DEFAULT_RETRIES = 3;
 
 /**
  * A TanStack `useQuery` over the Coze client. The key is namespaced per signed-in session, the
- * query waits until signed in, and a 401 from Coze forces one token refresh and one retry.
+ * query waits until signed in, and a 401 from Coze forces one token refresh and one retry (in the client).
  *
  * @example
  * const me = useCozeQuery(['users', 'me'], (client) => client.users.me());
@@ -34,14 +34,7 @@ export function useCozeQuery<TData, TError = Error>(
     ...options,
     queryKey: cozeQueryKey(sessionId, key),
     enabled: sessionId !== undefined && (options.enabled ?? true),
-    queryFn: async (context) => {
-      try {
-        return await queryFn(client, context);
-      } catch (error) {
-        if (!isCozeUnauthorized(error)) throw error;
-        await session.getToken({ forceRefresh: true });
-        return queryFn(client, context);
-      }
-    },
+    // A 401 was already renewed and retried once by the client itself; what reaches here is final.
+    queryFn: (context) => queryFn(client, context),
   });
 }

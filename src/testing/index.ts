@@ -24,6 +24,7 @@ export type {
 } from './server/types.js';
 export { createTestClock, flushAsync } from './testClock.js';
 export type { TestClock } from './testClock.js';
+export { createTestTabLocks } from './testTabLocks.js';
 export {
   createTestCozeAuth,
   TEST_API_ORIGIN,

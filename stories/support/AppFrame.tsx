@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { CozeAuthProvider, CozeCallback, useCozeAuth } from '../../src/index';
 import { NowContext } from '../demo/useNow';
 import { CozeConsentPage } from './CozeConsentPage';
@@ -113,8 +113,8 @@ export function AppFrame(props: AppFrameProps): ReactNode {
 
 /**
  * Renders its children while the address bar shows `url`, because `<CozeCallback>` reads the
- * callback from `window.location`, as it does in an app. The story's own URL is put back right
- * after the first render, so Storybook keeps working; the callback was already read by then.
+ * callback from `window.location` in its effect, as it does in an app. The story's own URL is put
+ * back in this component's effect, which React runs after its children's: the callback was read by then.
  */
 function AtLocation({ url, children }: { url: string; children: ReactNode }): ReactNode {
   const [storyUrl] = useState(() => {
@@ -122,7 +122,7 @@ function AtLocation({ url, children }: { url: string; children: ReactNode }): Re
     globalThis.history.replaceState(globalThis.history.state, '', url);
     return previous;
   });
-  useLayoutEffect(() => {
+  useEffect(() => {
     globalThis.history.replaceState(globalThis.history.state, '', storyUrl);
   }, [storyUrl]);
   return children;

@@ -144,12 +144,16 @@ describe('CozeSession tokens and refresh', () => {
   it('keeps the session through an outage past expiry and recovers when Coze is back', async () => {
     const { session, model, options, clock } = setup(60);
     await signIn(session, model, options.navigate);
+    unmount = session.mount();
     model.failNext('refresh', { status: 503 }, 3);
     clock.set(START + 61_000); // expired
     await expect(session.getToken()).rejects.toMatchObject({ code: 'server_error' });
+    // While the retry is scheduled, callers share its pending outcome: no new request.
     await expect(session.getToken()).rejects.toMatchObject({ code: 'server_error' });
+    expect(model.counters.tokenRefresh).toBe(1);
     expect(session.getSnapshot().isAuthenticated).toBe(true);
-    await session.getToken().catch(() => undefined);
+    await clock.advance(40_000); // the backoff steps (≤ 1.2 s, 2.4 s, 4.8 s) run: two more failures, then success
+    expect(model.counters.tokenRefresh).toBe(4);
     const token = await session.getToken();
     expect(token).toBe(session.getSnapshot().accessToken);
     expect(session.getSnapshot().error).toBeUndefined();

@@ -35,7 +35,7 @@ describe('CozeSession sign-in', () => {
     const state = url.searchParams.get('state')!;
     expect(state).toMatch(/^[0-9a-f]{32}$/);
     // The verifier waits in sessionStorage under the state; the challenge is its SHA-256.
-    const stored = JSON.parse(sessionStorage.getItem(`coze-auth.tx.${state}`)!);
+    const stored = JSON.parse(sessionStorage.getItem(`coze-auth.tx.${CLIENT_ID}.${state}`)!);
     expect(stored.code_verifier.length).toBeGreaterThanOrEqual(43);
     expect(url.searchParams.get('code_challenge')).toBe(await base64urlSha256(stored.code_verifier));
   });
@@ -45,7 +45,7 @@ describe('CozeSession sign-in', () => {
     await new CozeSession(options).login();
     const url = new URL(options.navigate.mock.calls[0]![0] as string);
     expect(url.pathname).toBe('/api/permission/oauth2/workspace_id/ws%201/authorize');
-    const stored = JSON.parse(sessionStorage.getItem(`coze-auth.tx.${url.searchParams.get('state')}`)!);
+    const stored = JSON.parse(sessionStorage.getItem(`coze-auth.tx.${CLIENT_ID}.${url.searchParams.get('state')}`)!);
     expect(url.searchParams.get('code_challenge_method')).toBe('plain');
     expect(url.searchParams.get('code_challenge')).toBe(stored.code_verifier);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { authorizationCodeGrantRequest, refreshTokenGrantRequest, type FetchLike } from '../../src/core/protocol/tokenClient';
-import { expiresInToEpochMs, parseTokenBody } from '../../src/core/protocol/tokenResponse';
+import { parseTokenBody } from '../../src/core/protocol/tokenResponse';
 import { rejection } from '../helpers/harness';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -12,7 +12,7 @@ function respond(status: number, body: unknown, headers: Record<string, string> 
 }
 
 function ctx(fetch: FetchLike) {
-  return { tokenEndpoint: endpoint, clientId: 'client-1', fetch, now: () => NOW };
+  return { tokenEndpoint: endpoint, clientId: 'client-1', fetch };
 }
 
 
@@ -22,7 +22,7 @@ describe('authorizationCodeGrantRequest', () => {
   it('POSTs exactly the JSON fields of the Coze protocol', async () => {
     const fetch = respond(200, { access_token: 'at', refresh_token: 'rt', expires_in: NOW / 1000 + 900, token_type: 'Bearer' });
     const tokens = await authorizationCodeGrantRequest(ctx(fetch), grant);
-    expect(tokens).toEqual({ accessToken: 'at', refreshToken: 'rt', expiresAt: NOW + 900_000, tokenType: 'Bearer' });
+    expect(tokens).toEqual({ accessToken: 'at', refreshToken: 'rt', cozeExpiresAt: NOW + 900_000, lifetimeMs: undefined, tokenType: 'Bearer' });
     const [url, init] = vi.mocked(fetch).mock.calls[0]!;
     expect(url).toBe(endpoint);
     expect(init.method).toBe('POST');
@@ -72,8 +72,6 @@ describe('authorizationCodeGrantRequest', () => {
     ['a non-JSON body', 200, '<html>proxy</html>'],
     ['a JSON array', 200, []],
     ['no access_token', 200, { expires_in: NOW / 1000 + 900 }],
-    ['no expires_in', 200, { access_token: 'at' }],
-    ['a negative expires_in', 200, { access_token: 'at', expires_in: -5 }],
     ['a numeric refresh_token', 200, { access_token: 'at', expires_in: 900, refresh_token: 42 }],
     ['a MAC token_type', 200, { access_token: 'at', expires_in: 900, token_type: 'mac' }],
     ['a 4xx without an OAuth body', 404, '<html>not found</html>'],
@@ -114,13 +112,25 @@ describe('refreshTokenGrantRequest', () => {
 });
 
 describe('expires_in', () => {
-  it('is an absolute Unix timestamp on Coze', () => {
-    expect(expiresInToEpochMs(1_767_225_600, NOW)).toBe(1_767_225_600_000);
+  it('is an absolute Unix timestamp on Coze’s clock, kept as Coze stated it', () => {
+    expect(parseTokenBody({ access_token: 'a', expires_in: 1_767_225_600 })).toMatchObject({
+      cozeExpiresAt: 1_767_225_600_000,
+      lifetimeMs: undefined,
+    });
   });
   it('is read as a lifetime when far below any current epoch', () => {
-    expect(expiresInToEpochMs(900, NOW)).toBe(NOW + 900_000);
+    expect(parseTokenBody({ access_token: 'a', expires_in: 900 })).toMatchObject({ cozeExpiresAt: undefined, lifetimeMs: 900_000 });
   });
   it('accepts a numeric string', () => {
-    expect(parseTokenBody({ access_token: 'a', expires_in: '900' }, NOW).expiresAt).toBe(NOW + 900_000);
+    expect(parseTokenBody({ access_token: 'a', expires_in: '900' }).lifetimeMs).toBe(900_000);
+  });
+  it('missing or unusable, it does not throw away the tokens (a rotated refresh token is already spent)', () => {
+    for (const expires_in of [undefined, null, 'soon', -5, 0]) {
+      expect(parseTokenBody({ access_token: 'a', refresh_token: 'r2', expires_in })).toMatchObject({
+        refreshToken: 'r2',
+        cozeExpiresAt: undefined,
+        lifetimeMs: undefined,
+      });
+    }
   });
 });

@@ -1,7 +1,6 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { CozeAuthError } from '../../src/core/errors';
-import type { LockRunner } from '../../src/core/browser/lock';
 import { CozeSession, type CozeSessionOptions } from '../../src/core/session/CozeSession';
 import { cozeHandlers, createCozeModel, createTestClock, flushAsync, type CozeModel } from '../../src/testing/index';
 
@@ -84,18 +83,5 @@ export async function rejection(promise: Promise<unknown>): Promise<CozeAuthErro
   throw new Error('expected a rejection');
 }
 
-/** An in-process stand-in for Web Locks (jsdom has none): one holder per name, FIFO. */
-export function createLockRunner(): LockRunner {
-  const tails = new Map<string, Promise<unknown>>();
-  const holders = new Map<string, number>();
-  return <T>(name: string, task: (contended: boolean) => Promise<T>): Promise<T> => {
-    const contended = (holders.get(name) ?? 0) > 0;
-    holders.set(name, (holders.get(name) ?? 0) + 1);
-    const release = () => holders.set(name, (holders.get(name) ?? 1) - 1);
-    const previous = tails.get(name) ?? Promise.resolve();
-    const run = previous.then(() => task(contended), () => task(contended));
-    run.then(release, release);
-    tails.set(name, run.catch(() => undefined));
-    return run;
-  };
-}
+/** An in-process stand-in for Web Locks (jsdom has none), shared by the sessions ("tabs") given it. */
+export { createTestTabLocks as createLockRunner } from '../../src/testing/testTabLocks';

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CozeAuthError } from '../../src/core/errors';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { CozeAuthProvider, CozeLoginButton, RequireCozeAuth } from '../../src/react/index';
-import { sessionOptions, signIn, setupFakeCoze } from '../helpers/harness';
+import { CLIENT_ID, sessionOptions, signIn, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 
@@ -32,7 +32,7 @@ describe('<CozeLoginButton>', () => {
     expect((button as HTMLButtonElement).disabled).toBe(true);
     expect(button.textContent).toBe('Redirecting to Coze…');
     const state = new URL(options.navigate.mock.calls[0]![0] as string).searchParams.get('state');
-    expect(JSON.parse(sessionStorage.getItem(`coze-auth.tx.${state}`)!).data.returnTo).toBe('/reports');
+    expect(JSON.parse(sessionStorage.getItem(`coze-auth.tx.${CLIENT_ID}.${state}`)!).data.returnTo).toBe('/reports');
   });
 
   it('comes back usable from the back/forward cache', async () => {

@@ -1,30 +1,58 @@
 /**
- * Runs `task` while holding the named lock and releases it when the task settles. `contended` is
- * true when another holder had the lock first: its writes may still be on their way to this tab.
+ * Cross-tab locks, one per rotation of a refresh token: the tab that spends a refresh token holds
+ * its lock until it spends the next one (or the page goes away). Web Locks are granted by the
+ * browser process, so "is this rotation taken?" has one answer for every tab at once, however
+ * late storage writes or channel messages arrive. No timing guess is involved.
  */
-export type LockRunner = <T>(name: string, task: (contended: boolean) => Promise<T>) => Promise<T>;
-
-interface LockManagerLike {
-  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
-  request<T>(name: string, options: { ifAvailable: true }, callback: (lock: unknown) => Promise<T>): Promise<T>;
+export interface TabLocks {
+  /** Takes `name` when free and holds it until the returned release is called; `null` when another holder has it. */
+  tryHold(name: string): Promise<(() => void) | null>;
+  /** Resolves once `name` is free (its holder released it or closed). */
+  whenFree(name: string): Promise<void>;
 }
 
-const CONTENDED = Symbol('contended');
+interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T> | T): Promise<T>;
+  request<T>(name: string, options: { ifAvailable: true }, callback: (lock: unknown) => Promise<T> | T): Promise<T>;
+}
 
-/**
- * Cross-tab mutual exclusion through the Web Locks API. Where it is missing (very old browsers,
- * some webviews) the task runs unlocked and the session's re-read-after-failure check is the fallback.
- */
-export const webLocks: LockRunner = async (name, task) => {
-  const locks = (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
-  if (!locks) return task(false);
-  const uncontended = await locks.request<{ value: Awaited<ReturnType<typeof task>> } | typeof CONTENDED>(
-    name,
-    { ifAvailable: true },
-    async (lock) => (lock ? { value: await task(false) } : CONTENDED),
-  );
-  return uncontended === CONTENDED ? locks.request(name, () => task(true)) : uncontended.value;
+function lockManager(): LockManagerLike | undefined {
+  try {
+    return (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
+  } catch {
+    return undefined;
+  }
+}
+
+const release = () => undefined;
+
+/** Where locks are missing or refused (opaque origins, sandboxed frames): every hold succeeds, as in a single tab. */
+export const noLocks: TabLocks = {
+  tryHold: () => Promise.resolve(release),
+  whenFree: () => Promise.resolve(),
 };
 
-/** A lock runner that does not lock: for storage that no other tab can see. */
-export const noLock: LockRunner = (_name, task) => task(false);
+/**
+ * Web Locks. Missing (old browsers, some webviews) or refused (a SecurityError in opaque origins)
+ * they degrade to {@link noLocks}: the session then relies on re-reading storage after an
+ * `invalid_grant`, and never surfaces the browser's raw exception.
+ */
+export const webLocks: TabLocks = {
+  tryHold(name) {
+    const locks = lockManager();
+    if (!locks) return noLocks.tryHold(name);
+    return new Promise((resolve) => {
+      locks
+        .request(name, { ifAvailable: true }, (lock) => {
+          if (!lock) return resolve(null);
+          return new Promise<void>((done) => resolve(done));
+        })
+        .catch(() => resolve(release));
+    });
+  },
+  whenFree(name) {
+    const locks = lockManager();
+    if (!locks) return noLocks.whenFree(name);
+    return locks.request(name, () => undefined).catch(() => undefined);
+  },
+};

@@ -1,9 +1,12 @@
+/** Why the page may have missed time. */
+export type WakeReason = 'visible' | 'focus' | 'online';
+
 /**
  * Calls `onWake` when the page may have missed time: it became visible, regained focus, or came
  * back online. Timers are throttled in background tabs and frozen during sleep, so the session
  * never relies on a long `setTimeout` alone.
  */
-export function subscribeToWakeEvents(onWake: (reason: 'visible' | 'focus' | 'online') => void): () => void {
+export function subscribeToWakeEvents(onWake: (reason: WakeReason) => void): () => void {
   const win = globalThis as typeof globalThis & Partial<Window>;
   const doc = win.document;
   if (!win.addEventListener) return () => undefined;

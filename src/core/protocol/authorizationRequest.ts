@@ -1,9 +1,8 @@
 import type { OidcClient } from 'oidc-client-ts';
 import type { ResolvedCozeConfig } from '../config.js';
 import { CozeAuthError } from '../errors.js';
+import { transactionPrefix } from '../storage/transactionStorage.js';
 
-/** sessionStorage key prefix of pending sign-ins (one entry per `state`, removed on use). */
-export const TRANSACTION_PREFIX = 'coze-auth.tx.';
 
 /** What a pending sign-in remembers across the redirect. */
 export interface AuthorizationTransaction {
@@ -42,7 +41,7 @@ function loadOidcClient(config: ResolvedCozeConfig, store: Storage): Promise<Oid
             authorization_endpoint: config.authorizeEndpoint,
             token_endpoint: config.tokenEndpoint,
           },
-          stateStore: new WebStorageStateStore({ prefix: TRANSACTION_PREFIX, store }),
+          stateStore: new WebStorageStateStore({ prefix: transactionPrefix(config.clientId), store }),
         }),
     );
     byStore.set(store, client);
@@ -104,6 +103,10 @@ export async function takeAuthorizationTransaction(
       'This sign-in response does not match a sign-in started in this tab (it was already used, altered, or started elsewhere).',
       { cause },
     );
+  }
+  // Prefixes already keep clients apart; the stored client id is checked too, should a key be copied.
+  if (state.client_id !== config.clientId) {
+    throw new CozeAuthError('state_mismatch', 'This sign-in response belongs to another Coze app on this page.');
   }
   if (!state.code_verifier) {
     throw new CozeAuthError('missing_verifier', 'The pending sign-in has no PKCE verifier; start again.');

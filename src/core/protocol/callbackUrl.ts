@@ -36,14 +36,19 @@ export function parseCallbackUrl(url: string): CallbackParams {
   return { state, code, error, errorDescription: params.get('error_description') || undefined };
 }
 
-/** True when the URL carries an authorization response, i.e. a callback worth handling. */
-export function hasAuthorizationResponse(url: string): boolean {
+/** The `state` of a URL carrying an authorization response (`state` plus `code` or `error`), else null. */
+export function authorizationResponseState(url: string): string | null {
   try {
     const params = new URL(url).searchParams;
-    return params.has('state') && (params.has('code') || params.has('error'));
+    return params.has('code') || params.has('error') ? params.get('state') || null : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** True when the URL carries an authorization response, i.e. a callback worth handling. */
+export function hasAuthorizationResponse(url: string): boolean {
+  return authorizationResponseState(url) !== null;
 }
 
 /** The same URL with the authorization response parameters removed. */

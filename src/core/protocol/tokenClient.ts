@@ -9,7 +9,6 @@ export interface TokenClientContext {
   tokenEndpoint: string;
   clientId: string;
   fetch?: FetchLike;
-  now: () => number;
 }
 
 /** @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3 (body is JSON on Coze) */
@@ -32,8 +31,23 @@ function readLogid(response: Response, body: unknown): string | undefined {
   return undefined;
 }
 
-function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => (secret ? out.split(secret).join('[redacted]') : out), text);
+// Coze may echo part of a grant in its message (a prefix, a truncated copy): any run of
+// token-like characters sharing this many characters with a secret is hidden, not just exact copies.
+const ECHO_WINDOW = 6;
+
+function echoesSecret(word: string, secret: string): boolean {
+  if (secret.length < ECHO_WINDOW) return word === secret;
+  for (let i = 0; i + ECHO_WINDOW <= word.length; i++) {
+    if (secret.includes(word.slice(i, i + ECHO_WINDOW))) return true;
+  }
+  return false;
+}
+
+/** Hides every word of `text` that repeats a piece of a secret. */
+export function redact(text: string, secrets: readonly string[]): string {
+  return text.replace(/[\w.~+/=-]+/g, (word) =>
+    secrets.some((secret) => secret && echoesSecret(word, secret)) ? '[redacted]' : word,
+  );
 }
 
 interface OAuthErrorBody {
@@ -109,7 +123,7 @@ async function postTokenRequest(
   if (!parsed) {
     throw new CozeAuthError('invalid_token_response', `Coze's token response is not JSON.`, { status, logid });
   }
-  return parseTokenBody(body, ctx.now(), logid);
+  return parseTokenBody(body, logid);
 }
 
 /**

@@ -3,13 +3,19 @@ import { resolveCozeConfig, type CozeAuthOptions, type ResolvedCozeConfig } from
 import { CozeAuthError } from '../errors.js';
 import type { FetchLike, TokenClientContext } from '../protocol/tokenClient.js';
 import type { TokenResponse } from '../protocol/tokenResponse.js';
+import { authorizationResponseState, stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
 import { resolveTokenStorage } from '../storage/storageAdapters.js';
 import { TokenStore, type StoredTokens } from '../storage/tokenStore.js';
-import { noLock, webLocks, type LockRunner } from '../browser/lock.js';
+import { hasPendingTransaction } from '../storage/transactionStorage.js';
+import { webLocks, type TabLocks } from '../browser/lock.js';
 import { createTabChannel, type TabChannel, type TabMessage } from '../browser/tabChannel.js';
-import { subscribeToWakeEvents } from '../browser/wakeEvents.js';
+import type { WakeReason } from '../browser/wakeEvents.js';
 import { runOncePerCallback } from './callbackRegistry.js';
-import { MAX_TIMER_DELAY_MS, refreshDueAt, retryDelayMs } from './refreshPolicy.js';
+import { ExpiryEstimator } from './expiryEstimator.js';
+import { initialLifecycle, reduce, toAuthState, type LifecycleAction, type LifecycleState } from './lifecycle.js';
+import { RefreshScheduler, type WakeEventSource } from './refreshScheduler.js';
+import { refreshDueAt, retryDelayMs, TIMER_TOLERANCE_MS } from './refreshPolicy.js';
+import { TabSync } from './tabSync.js';
 import type {
   CallbackResult,
   CozeAuthEvent,
@@ -27,12 +33,14 @@ export interface CozeSessionOptions extends CozeAuthOptions {
   clock?: Clock;
   /** Leaves the page for Coze's authorize URL. Default: `window.location.assign`. */
   navigate?: (url: string) => void;
-  /** Where pending sign-ins live. Default: `window.sessionStorage` (memory where it is unusable). */
+  /** Where pending sign-ins live. Default: sessionStorage (localStorage where it is unusable). */
   transactionStorage?: Storage;
-  /** Cross-tab lock. Default: Web Locks when tokens are shared across tabs, otherwise none. */
-  lock?: LockRunner;
-  /** Cross-tab messages. Default: BroadcastChannel + storage events when tokens are shared. */
+  /** Cross-tab locks, one per refresh-token rotation. Default: Web Locks. */
+  lock?: TabLocks;
+  /** Cross-tab messages. Default: BroadcastChannel + storage events. */
   tabChannel?: TabChannel;
+  /** The page's wake events (visible, focus, online). Default: the real ones. */
+  wakeEvents?: WakeEventSource;
 }
 
 // The token client is needed only when a refresh is due, so it is loaded on demand (and
@@ -46,26 +54,10 @@ function loadTokenClient(): Promise<typeof import('../protocol/tokenClient.js')>
   return tokenClientModule;
 }
 
-// Timers may fire a hair early; treat "due within this margin" as due so the run refreshes
-// instead of concluding "still fresh" and never rescheduling.
-const TIMER_TOLERANCE_MS = 5;
-// How long a tab that waited for the refresh lock looks for the previous holder's tokens to show up.
-const HANDOVER_WAIT_MS = 1_000;
-const HANDOVER_POLL_MS = 20;
-
 function randomId(): string {
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** The callback's `state`, or null. Kept here, not in protocol/callbackUrl, so that module stays lazy. */
-function readCallbackState(url: string): string | null {
-  try {
-    return new URL(url).searchParams.get('state');
-  } catch {
-    return null;
-  }
 }
 
 function notSignedIn(): CozeAuthError {
@@ -77,20 +69,28 @@ function toCozeAuthError(error: unknown): CozeAuthError {
   return new CozeAuthError('authorization_error', 'Sign-in failed unexpectedly.', { cause: error });
 }
 
-const SIGNED_OUT: CozeAuthState = Object.freeze({
-  status: 'signed-out',
-  isAuthenticated: false,
-  accessToken: undefined,
-  expiresAt: undefined,
-  sessionId: undefined,
-  isRefreshing: false,
-  error: undefined,
-});
+/** Reports an app listener's exception without letting it change the session's course. */
+function reportListenerError(error: unknown): void {
+  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+  if (report) report(error);
+  else globalThis.setTimeout(() => { throw error; }, 0);
+}
+
+/** Of two sign-ins, the one that completed later wins (ties broken by id), so tabs converge on one. */
+function isNewerSignIn(a: StoredTokens, b: StoredTokens): boolean {
+  const at = a.signedInAt ?? a.obtainedAt;
+  const bt = b.signedInAt ?? b.obtainedAt;
+  return at !== bt ? at > bt : a.sessionId > b.sessionId;
+}
+
+const rotationOf = (tokens: StoredTokens) => tokens.rotation ?? 0;
 
 /**
  * Owns one Coze sign-in: the PKCE redirect, the callback, token storage, proactive and on-demand
- * refresh (single-flight, cross-tab), and sign-out. Framework-agnostic: React (or anything else)
- * subscribes with {@link subscribe}/{@link getSnapshot} and calls the methods.
+ * refresh (single-flight, cross-tab), and sign-out. Its state changes only through the pure
+ * lifecycle reducer, one notification per transition; every async step carries the generation it
+ * started in and changes nothing when it resumes in another. Framework-agnostic: React (or anything
+ * else) subscribes with {@link subscribe}/{@link getSnapshot} and calls the methods.
  */
 export class CozeSession {
   /** Validated configuration and Coze endpoints. */
@@ -101,36 +101,43 @@ export class CozeSession {
   readonly #clock: Clock;
   readonly #tokenClient: TokenClientContext;
   readonly #navigate: (url: string) => void;
-  readonly #lock: LockRunner;
-  readonly #tabChannel: TabChannel | undefined;
+  readonly #tabs: TabSync;
+  readonly #scheduler: RefreshScheduler;
+  readonly #expiry = new ExpiryEstimator();
 
   readonly #listeners = new Set<() => void>();
   readonly #eventListeners = new Set<(event: CozeAuthEvent) => void>();
-  #state: CozeAuthState = SIGNED_OUT;
-  #tokens: StoredTokens | undefined;
+  #lifecycle: LifecycleState;
+  #snapshot: CozeAuthState;
   #refreshing: Promise<string> | undefined;
   #retryAttempt = 0;
-  #timer: unknown;
+  #storageFailing = false;
+  /** The latest callback of this page load, for a `<CozeCallback>` that remounts after the URL was cleaned. */
+  #callback: Promise<CallbackResult> | undefined;
+  /** A callback URL recognised at construction, completed on mount if nobody else starts it first. */
+  #pendingCallbackUrl: string | undefined;
   #mounts = 0;
-  #unmountListeners: (() => void) | undefined;
 
   constructor(options: CozeSessionOptions) {
     this.config = resolveCozeConfig(options);
     this.#store = new TokenStore(resolveTokenStorage(options.tokenStorage), this.config.clientId);
     this.#transactions = options.transactionStorage;
     this.#clock = options.clock ?? systemClock;
-    this.#tokenClient = {
-      tokenEndpoint: this.config.tokenEndpoint,
-      clientId: this.config.clientId,
-      fetch: options.fetch,
-      now: () => this.#clock.now(),
-    };
+    this.#tokenClient = { tokenEndpoint: this.config.tokenEndpoint, clientId: this.config.clientId, fetch: options.fetch };
     this.#navigate = options.navigate ?? ((url) => globalThis.location.assign(url));
-    const shared = this.#store.sharedAcrossTabs;
-    this.#lock = options.lock ?? (shared ? webLocks : noLock);
-    this.#tabChannel =
-      options.tabChannel ?? (shared ? createTabChannel(`coze-auth.${this.config.clientId}`, this.#store.key) : undefined);
-    this.#adopt(this.#store.read());
+    this.#tabs = new TabSync(
+      options.tabChannel ?? createTabChannel(`coze-auth.${this.config.clientId}`, this.#store.key),
+      options.lock ?? webLocks,
+      `coze-auth.rotation.${this.config.clientId}`,
+    );
+    this.#scheduler = new RefreshScheduler(this.#clock, options.wakeEvents);
+    const stored = this.#store.read();
+    if (stored) this.#expiry.learnFrom(stored);
+    this.#pendingCallbackUrl = this.#recognizeCallback();
+    this.#lifecycle = initialLifecycle(stored, this.#pendingCallbackUrl !== undefined);
+    this.#snapshot = toAuthState(this.#lifecycle);
+    // Start loading the sign-in flow now: the download overlaps the app's own start.
+    if (this.#pendingCallbackUrl) void import('./signInFlow.js').catch(() => undefined);
   }
 
   // ── subscription ───────────────────────────────────────────────────────────
@@ -142,7 +149,7 @@ export class CozeSession {
   };
 
   /** The current immutable state; the same object until something changes. */
-  getSnapshot = (): CozeAuthState => this.#state;
+  getSnapshot = (): CozeAuthState => this.#snapshot;
 
   /** Subscribes to lifecycle events (sign-in, refresh, retry, sign-out). Returns the unsubscribe function. */
   onEvent(listener: (event: CozeAuthEvent) => void): () => void {
@@ -151,21 +158,24 @@ export class CozeSession {
   }
 
   /**
-   * Starts timers and listeners (wake events, other tabs). Reference-counted, so StrictMode's
-   * mount → unmount → mount is harmless. Returns the matching unmount.
+   * Starts timers and listeners (wake events, other tabs), and completes a callback recognised
+   * on this page. Reference-counted, so StrictMode's mount → unmount → mount is harmless.
+   * Returns the matching unmount.
    */
   mount(): () => void {
     this.#mounts += 1;
     if (this.#mounts === 1) {
-      const stopWake = subscribeToWakeEvents((reason) => this.#onWake(reason));
-      const stopTabs = this.#tabChannel?.subscribe((message) => this.#onTabMessage(message));
-      this.#unmountListeners = () => {
-        stopWake();
-        stopTabs?.();
-      };
-      this.#syncFromStorage();
-      if (this.#tokens?.refreshToken) void loadTokenClient().catch(() => undefined);
-      this.#checkExpiry();
+      this.#scheduler.start((reason) => this.#onWake(reason));
+      this.#tabs.start((message) => this.#onTabMessage(message));
+      if (this.#store.sharedAcrossTabs) this.#syncFromStorage();
+      const tokens = this.#lifecycle.tokens;
+      if (tokens?.refreshToken) void loadTokenClient().catch(() => undefined);
+      if (tokens && this.#lifecycle.status === 'signed-in') {
+        this.#tabs.post({ type: 'sync-request', sessionId: tokens.sessionId, rotation: rotationOf(tokens) });
+      }
+      this.#plan();
+      const url = this.#pendingCallbackUrl;
+      if (url) void this.handleRedirectCallback(url).catch(() => undefined);
     }
     let unmounted = false;
     return () => {
@@ -173,9 +183,8 @@ export class CozeSession {
       unmounted = true;
       this.#mounts -= 1;
       if (this.#mounts === 0) {
-        this.#unmountListeners?.();
-        this.#unmountListeners = undefined;
-        this.#clearTimer();
+        this.#scheduler.stop();
+        this.#tabs.stop();
       }
     };
   }
@@ -183,52 +192,85 @@ export class CozeSession {
   // ── sign-in ───────────────────────────────────────────────────────────────
 
   /**
-   * Redirects to Coze's authorize page with a fresh PKCE pair and `state`.
-   * Throws `unsafe_return_to` for a `returnTo` outside this origin.
+   * Redirects to Coze's authorize page with a fresh PKCE pair and `state`. Throws
+   * `unsafe_return_to` for a `returnTo` outside this origin, and `storage_unavailable` when no
+   * storage would survive the redirect (nothing is sent to Coze then).
    */
   async login(options: LoginOptions = {}): Promise<void> {
     try {
       const { startAuthorization } = await import('./signInFlow.js');
       const url = await startAuthorization(this.config, this.#transactions, options.returnTo);
-      this.#update({ error: undefined });
+      this.#dispatch({ type: 'error-cleared' });
       this.#navigate(url);
-    } catch (error) {
-      this.#fail(toCozeAuthError(error));
-      throw this.#state.error;
+    } catch (caught) {
+      const error = toCozeAuthError(caught);
+      this.#dispatch({ type: 'error-reported', error });
+      this.#emit({ type: 'error', error });
+      throw error;
     }
   }
 
   /**
    * Completes sign-in on the redirect route: checks `state`, exchanges the code exactly once per
-   * state (however many times this is called), strips `code`/`state` from the address bar, and
-   * stores the tokens. Rejects with a {@link CozeAuthError}; never redirects by itself.
+   * state (however many times this is called, and after a remount), strips `code`/`state` from
+   * the address bar, and stores the tokens. Rejects with a {@link CozeAuthError}; never redirects.
    */
   handleRedirectCallback(url: string = globalThis.location?.href ?? ''): Promise<CallbackResult> {
-    const state = readCallbackState(url);
-    const complete = () => this.#completeCallback(url);
-    return state ? runOncePerCallback(`${this.config.clientId} ${state}`, complete) : complete();
+    const state = authorizationResponseState(url);
+    // A remounted <CozeCallback> sees the cleaned URL: it gets the outcome of the callback it started.
+    if (!state && this.#callback) return this.#callback;
+    const complete = () => this.#completeCallback(url, state);
+    const callback = state ? runOncePerCallback(`${this.config.clientId} ${state}`, complete) : complete();
+    this.#callback = callback;
+    return callback;
   }
 
-  async #completeCallback(url: string): Promise<CallbackResult> {
-    const wasSignedIn = this.#tokens !== undefined;
+  /** A callback for this client on this page (the redirect URI's path, a pending sign-in for its state), or undefined. */
+  #recognizeCallback(): string | undefined {
+    const href = globalThis.location?.href;
+    if (!href) return undefined;
+    const state = authorizationResponseState(href);
+    const redirect = new URL(this.config.redirectUri);
+    const here = new URL(href);
+    if (!state || here.origin !== redirect.origin || here.pathname !== redirect.pathname) return undefined;
+    return hasPendingTransaction(this.#transactions, this.config.clientId, state) ? href : undefined;
+  }
+
+  async #completeCallback(url: string, state: string | null): Promise<CallbackResult> {
+    this.#pendingCallbackUrl = undefined;
+    const pending = state !== null && hasPendingTransaction(this.#transactions, this.config.clientId, state);
+    if (!pending && this.#lifecycle.status === 'signed-in') {
+      // A used callback URL (Back button, reopened tab) while signed in: nothing to do.
+      stripCallbackFromAddressBar(url);
+      return { returnTo: '/', alreadySignedIn: true };
+    }
+    let generation: number | undefined;
+    if (pending) {
+      this.#dispatch({ type: 'callback-started' });
+      generation = this.#lifecycle.generation;
+    }
+    // Before anything is awaited: even if the lazy chunk fails to load, the code leaves the address bar.
+    stripCallbackFromAddressBar(url);
     try {
       const flow = await import('./signInFlow.js');
-      flow.stripCallbackFromAddressBar(url);
-      this.#update({ status: 'signing-in', error: undefined });
       const completed = await flow.completeAuthorization(this.config, this.#transactions, this.#tokenClient, url);
-      this.#saveTokens(completed.response, randomId());
-      this.#emit({ type: 'signed-in', expiresAt: this.#tokens?.expiresAt ?? 0 });
-      this.#tabChannel?.post({ type: 'tokens-changed' });
+      if (generation === undefined || !this.#isCurrent(generation)) {
+        // Signed out, or another tab's sign-in was adopted, while the code was exchanged.
+        if (this.#lifecycle.status === 'signed-in') return { returnTo: completed.returnTo, alreadySignedIn: true };
+        throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
+      }
+      const tokens = this.#tokensFrom(completed.response, undefined);
+      this.#commit({ type: 'signed-in', generation, tokens });
+      this.#emit({ type: 'signed-in', expiresAt: tokens.expiresAt, source: 'this-tab' });
       return { returnTo: completed.returnTo, alreadySignedIn: false };
     } catch (caught) {
       const error = toCozeAuthError(caught);
-      const harmlessReplay = error.code === 'state_mismatch' || error.code === 'invalid_callback_url';
-      if (harmlessReplay && wasSignedIn && this.#tokens) {
-        // A used or stripped callback URL (Back button, reopened tab) while signed in: nothing to do.
-        this.#update({ status: 'signed-in' });
-        return { returnTo: '/', alreadySignedIn: true };
+      if (generation !== undefined) {
+        this.#dispatch({ type: 'sign-in-failed', generation, error, keepSession: true });
+      } else {
+        this.#dispatch({ type: 'error-reported', error });
       }
-      this.#fail(error);
+      this.#emit({ type: 'error', error });
       throw error;
     }
   }
@@ -237,16 +279,19 @@ export class CozeSession {
 
   /**
    * Resolves an access token valid for at least the refresh skew, refreshing first if needed.
-   * Concurrent callers share one refresh. Rejects with `login_required` when signed out.
+   * Concurrent callers share one refresh. While a retry is scheduled after a transient failure,
+   * callers get the still-valid token, or once it expired the pending error, and send nothing.
+   * Waits for a sign-in in progress; rejects with `login_required` when signed out.
    */
   async getToken(options: GetTokenOptions = {}): Promise<string> {
     if (this.#store.sharedAcrossTabs) this.#syncFromStorage();
-    const tokens = this.#tokens;
-    if (!tokens) {
-      throw this.#state.error && !this.#state.error.isTransient
-        ? this.#state.error
-        : notSignedIn();
+    if (this.#lifecycle.status === 'signing-in') {
+      const pendingUrl = this.#pendingCallbackUrl;
+      const callback = pendingUrl ? this.handleRedirectCallback(pendingUrl) : this.#callback;
+      await callback?.catch(() => undefined);
     }
+    const { tokens } = this.#lifecycle;
+    if (!tokens || this.#lifecycle.status !== 'signed-in') throw this.#signedOutError();
     if (!options.forceRefresh && this.#clock.now() < refreshDueAt(tokens, this.config.refreshSkewSeconds)) {
       return tokens.accessToken;
     }
@@ -254,185 +299,270 @@ export class CozeSession {
   }
 
   /**
+   * Coze answered 401 (or code 4100) for `rejectedToken`: renews once for every caller that saw
+   * the same token (a caller arriving after the renewal gets the new token at once), and learns
+   * from the rejection how far the browser's clock is from Coze's.
+   */
+  async handleUnauthorized(rejectedToken: string): Promise<string> {
+    const { tokens } = this.#lifecycle;
+    if (tokens && tokens.accessToken !== rejectedToken) return this.getToken();
+    if (tokens) this.#expiry.learnFromRejection(tokens, this.#clock.now());
+    return this.getToken({ forceRefresh: true });
+  }
+
+  /**
    * Refreshes now (single-flight: concurrent calls share one request; across tabs, one tab
-   * refreshes under a Web Lock and the others adopt its tokens). Resolves the new access token.
-   * On a transient failure it resolves the current token while that is still valid and retries
-   * with backoff; when Coze rejects the refresh token the session ends with `invalid_grant`.
+   * spends each refresh token and hands the rotated tokens to the others). Resolves the new
+   * access token. On a transient failure it resolves the current token while that is still valid
+   * and retries with backoff; when Coze rejects the refresh token the session ends with `invalid_grant`.
    */
   refresh(): Promise<string> {
+    const { tokens, refresh, status } = this.#lifecycle;
+    if (!tokens || status !== 'signed-in') return Promise.reject(this.#signedOutError());
+    if (refresh.kind === 'backoff' && !this.#refreshing) return this.#duringBackoff(tokens, refresh.error);
+    return this.#startRefresh();
+  }
+
+  #startRefresh(): Promise<string> {
     if (!this.#refreshing) {
-      this.#refreshing = this.#refreshUnderLock().finally(() => {
-        this.#refreshing = undefined;
-        this.#update({ isRefreshing: false });
-      });
-      this.#update({ isRefreshing: true });
+      const { generation, tokens } = this.#lifecycle;
+      const run = this.#runRefresh(generation, tokens as StoredTokens);
+      this.#refreshing = run;
+      const done = () => {
+        if (this.#refreshing === run) this.#refreshing = undefined;
+      };
+      run.then(done, done);
     }
     return this.#refreshing;
   }
 
-  #refreshUnderLock(): Promise<string> {
-    const before = this.#tokens;
-    if (!before) return Promise.reject(notSignedIn());
-    return this.#lock(`coze-auth.refresh.${this.config.clientId}`, async (contended) => {
-      if (this.#store.sharedAcrossTabs) {
-        // Another tab may have refreshed (or signed out) while this one waited for the lock.
-        // Browsers copy localStorage between tab processes asynchronously, so after waiting give
-        // that tab's write a moment to arrive rather than spend a refresh token it just rotated.
-        const stored = contended ? await this.#awaitStorageChange(before) : this.#syncFromStorage();
-        if (!stored) throw notSignedIn();
-        if (stored.accessToken !== before.accessToken) return stored.accessToken;
+  #duringBackoff(tokens: StoredTokens, error: CozeAuthError): Promise<string> {
+    return this.#clock.now() < tokens.expiresAt ? Promise.resolve(tokens.accessToken) : Promise.reject(error);
+  }
+
+  async #runRefresh(generation: number, start: StoredTokens): Promise<string> {
+    this.#dispatch({ type: 'refresh-started', generation });
+    for (;;) {
+      if (this.#store.sharedAcrossTabs) this.#syncFromStorage();
+      const current = this.#lifecycle.tokens;
+      if (!this.#isCurrent(generation) || !current) return this.#afterSupersede();
+      if (rotationOf(current) > rotationOf(start)) return current.accessToken; // handed over meanwhile
+      if (!current.refreshToken) return this.#expireWithoutRefreshToken(current);
+      const rotation = rotationOf(current);
+      if (await this.#tabs.claimRotation(current.sessionId, rotation)) {
+        if (!this.#isCurrent(generation)) return this.#afterSupersede();
+        return this.#spendRefreshToken(generation, current);
       }
-      return this.#requestRefresh();
+      // Another tab is spending this refresh token: wait for its hand-over instead of spending it again.
+      const outcome = await this.#tabs.waitForOtherTab(current.sessionId, rotation, this.#nextTransition());
+      if (outcome.kind === 'backoff' && this.#isCurrent(generation)) {
+        const error = new CozeAuthError('server_error', 'Another tab is retrying the refresh after a failure.');
+        this.#enterBackoff(generation, error, outcome.retryAt + retryDelayMs(0), false);
+        return this.#duringBackoff(current, error);
+      }
+    }
+  }
+
+  async #spendRefreshToken(generation: number, current: StoredTokens): Promise<string> {
+    try {
+      const { refreshTokenGrantRequest } = await loadTokenClient();
+      const response = await refreshTokenGrantRequest(this.#tokenClient, current.refreshToken as string);
+      // Signed out or superseded while the request was out: the answer is dropped, nothing is written.
+      if (!this.#isCurrent(generation)) return this.#afterSupersede();
+      const tokens = this.#tokensFrom(response, current);
+      this.#retryAttempt = 0;
+      this.#commit({ type: 'refreshed', generation, tokens });
+      this.#emit({ type: 'refreshed', expiresAt: tokens.expiresAt, source: 'this-tab' });
+      return tokens.accessToken;
+    } catch (caught) {
+      const error = toCozeAuthError(caught);
+      if (!this.#isCurrent(generation)) return this.#afterSupersede();
+      if (!error.isTransient) {
+        if (this.#store.sharedAcrossTabs) this.#syncFromStorage();
+        const now = this.#lifecycle.tokens;
+        // Without working locks another tab may have rotated the token a moment ago: adopt its result.
+        if (now && rotationOf(now) > rotationOf(current)) return now.accessToken;
+        this.#endSession('refresh-rejected', error);
+        throw error;
+      }
+      const delayMs = retryDelayMs(this.#retryAttempt);
+      this.#retryAttempt += 1;
+      this.#enterBackoff(generation, error, this.#clock.now() + delayMs, true);
+      this.#emit({ type: 'refresh-retry', error, attempt: this.#retryAttempt, delayMs });
+      return this.#duringBackoff(current, error);
+    }
+  }
+
+  #enterBackoff(generation: number, error: CozeAuthError, retryAt: number, announce: boolean): void {
+    this.#dispatch({ type: 'refresh-failed', generation, error, retryAt, attempt: this.#retryAttempt });
+    const tokens = this.#lifecycle.tokens;
+    if (announce && tokens) {
+      this.#tabs.post({ type: 'backoff', sessionId: tokens.sessionId, rotation: rotationOf(tokens), retryAt });
+    }
+  }
+
+  #expireWithoutRefreshToken(current: StoredTokens): string {
+    if (this.#clock.now() < current.expiresAt) return current.accessToken;
+    const expired = new CozeAuthError('session_expired', 'The Coze session expired and cannot be renewed.');
+    this.#endSession('expired', expired);
+    throw expired;
+  }
+
+  /** What a superseded step resolves: the session that replaced it, or the reason there is none. */
+  #afterSupersede(): string {
+    const { tokens, status } = this.#lifecycle;
+    if (tokens && status === 'signed-in') return tokens.accessToken;
+    throw this.#signedOutError();
+  }
+
+  #signedOutError(): CozeAuthError {
+    const { error } = this.#lifecycle;
+    return error && !error.isTransient ? error : notSignedIn();
+  }
+
+  /** Resolves at the next transition, whatever it is. */
+  #nextTransition(): Promise<void> {
+    return new Promise((resolve) => {
+      const stop = this.subscribe(() => {
+        stop();
+        resolve();
+      });
     });
   }
 
-  async #awaitStorageChange(before: StoredTokens): Promise<StoredTokens | undefined> {
-    // Bounded by wall-clock time: background tabs throttle timers, so counting polls could hold the lock for minutes.
-    const deadline = Date.now() + HANDOVER_WAIT_MS;
-    for (;;) {
-      const stored = this.#syncFromStorage();
-      if (stored?.accessToken !== before.accessToken || Date.now() >= deadline) return stored;
-      await new Promise((resolve) => globalThis.setTimeout(resolve, HANDOVER_POLL_MS));
-    }
-  }
-
-  async #requestRefresh(): Promise<string> {
-    const current = this.#tokens;
-    if (!current) throw notSignedIn();
-    if (!current.refreshToken) {
-      if (this.#clock.now() < current.expiresAt) return current.accessToken;
-      const expired = new CozeAuthError('session_expired', 'The Coze session expired and cannot be renewed.');
-      this.#endSession('expired', expired);
-      throw expired;
-    }
-    try {
-      const { refreshTokenGrantRequest } = await loadTokenClient();
-      const response = await refreshTokenGrantRequest(this.#tokenClient, current.refreshToken);
-      this.#saveTokens(response, current.sessionId);
-      this.#emit({ type: 'refreshed', expiresAt: this.#tokens?.expiresAt ?? 0, source: 'this-tab' });
-      this.#tabChannel?.post({ type: 'tokens-changed' });
-      return this.#tokens?.accessToken ?? response.accessToken;
-    } catch (caught) {
-      const error = toCozeAuthError(caught);
-      if (error.code === 'invalid_grant') {
-        const stored = this.#store.sharedAcrossTabs ? this.#syncFromStorage() : undefined;
-        // Without Web Locks another tab may have rotated the token a moment ago: adopt its result.
-        if (stored && stored.refreshToken !== current.refreshToken) return stored.accessToken;
-        this.#endSession('refresh-rejected', error);
-        this.#tabChannel?.post({ type: 'signed-out' });
-        throw error;
-      }
-      // Network, 5xx, or a garbled body: keep the session, retry with backoff.
-      const delayMs = retryDelayMs(this.#retryAttempt);
-      this.#retryAttempt += 1;
-      this.#update({ error });
-      this.#emit({ type: 'refresh-retry', error, attempt: this.#retryAttempt, delayMs });
-      this.#setTimer(delayMs, () => void this.refresh().catch(() => undefined));
-      if (this.#clock.now() < current.expiresAt) return current.accessToken;
-      throw error;
-    }
-  }
-
-  #saveTokens(response: TokenResponse, sessionId: string): void {
-    const tokens: StoredTokens = {
+  #tokensFrom(response: TokenResponse, previous: StoredTokens | undefined): StoredTokens {
+    const now = this.#clock.now();
+    return {
       accessToken: response.accessToken,
-      refreshToken: response.refreshToken,
-      expiresAt: response.expiresAt,
-      obtainedAt: this.#clock.now(),
+      // RFC 6749 §6: without a new refresh token in the answer, the old one stays valid.
+      refreshToken: response.refreshToken ?? previous?.refreshToken,
+      expiresAt: this.#expiry.localExpiresAt(response, now),
+      obtainedAt: now,
       tokenType: response.tokenType,
-      sessionId,
+      sessionId: previous?.sessionId ?? randomId(),
+      signedInAt: previous ? previous.signedInAt ?? previous.obtainedAt : now,
+      rotation: previous ? rotationOf(previous) + 1 : 0,
+      cozeExpiresAt: response.cozeExpiresAt,
     };
-    this.#store.write(tokens);
-    this.#retryAttempt = 0;
-    this.#adopt(tokens);
-    this.#update({ error: undefined });
   }
 
-  /** Makes `tokens` current (or signs out on undefined), updates state and reschedules. */
-  #adopt(tokens: StoredTokens | undefined): void {
-    this.#tokens = tokens;
-    this.#update(
-      tokens
-        ? {
-            status: 'signed-in',
-            isAuthenticated: true,
-            accessToken: tokens.accessToken,
-            expiresAt: tokens.expiresAt,
-            sessionId: tokens.sessionId,
-          }
-        : { status: 'signed-out', isAuthenticated: false, accessToken: undefined, expiresAt: undefined, sessionId: undefined },
-    );
-    this.#schedule();
+  // ── other tabs and storage ────────────────────────────────────────────────
+
+  /** Writes the tokens a transition made current, applies it, and hands them to other tabs. */
+  #commit(action: Extract<LifecycleAction, { type: 'signed-in' | 'refreshed' }>): void {
+    this.#persist(action.tokens);
+    this.#dispatch(action);
+    this.#tabs.post({ type: 'tokens', tokens: action.tokens });
   }
 
-  /** Re-reads shared storage and adopts what another tab wrote. Returns what is stored. */
-  #syncFromStorage(): StoredTokens | undefined {
-    const stored = this.#store.read();
-    const current = this.#tokens;
-    if (stored?.accessToken === current?.accessToken) return stored;
-    if (!stored) {
-      if (current) this.#endSession('other-tab', undefined);
-      return undefined;
+  /** A failed write keeps the tokens in memory (the refresh token was already rotated) and says so once. */
+  #persist(tokens: StoredTokens): void {
+    const failure = this.#store.write(tokens);
+    if (failure === undefined) {
+      this.#storageFailing = false;
+      return;
     }
-    const wasSignedIn = current !== undefined;
+    if (this.#storageFailing) return;
+    this.#storageFailing = true;
+    const error = new CozeAuthError('storage_unavailable', 'Could not save the Coze tokens; the session goes on in memory.', {
+      cause: failure,
+    });
+    this.#emit({ type: 'storage-failed', error });
+  }
+
+  /** Re-reads shared storage and takes what another tab wrote, if it is newer. */
+  #syncFromStorage(): void {
+    const stored = this.#store.read();
+    if (stored) {
+      this.#consider(stored, 'storage');
+      return;
+    }
+    // The record is gone: another tab signed out (unless this tab's own writes are failing).
+    if (this.#lifecycle.status === 'signed-in' && !this.#storageFailing) this.#endSession('other-tab', undefined, false);
+  }
+
+  /** Decides what tokens from another tab (or shared storage) mean for this one. */
+  #consider(incoming: StoredTokens, via: 'storage' | 'message'): void {
+    const { status, tokens: mine, generation } = this.#lifecycle;
+    const shared = this.#store.sharedAcrossTabs;
+    if (status === 'signing-in') return; // this tab's own sign-in completes first, then tabs converge
+    if (mine && status === 'signed-in' && incoming.sessionId === mine.sessionId) {
+      if (rotationOf(incoming) <= rotationOf(mine)) return;
+      this.#expiry.learnFrom(incoming);
+      if (!shared) this.#persist(incoming);
+      this.#retryAttempt = 0;
+      this.#dispatch({ type: 'rotation-adopted', generation, tokens: incoming });
+      this.#emit({ type: 'refreshed', expiresAt: incoming.expiresAt, source: 'other-tab' });
+      return;
+    }
+    // Another sign-in. Only shared storage makes it ours: a sessionStorage tab keeps its own.
+    if (!shared) return;
+    if (mine && status === 'signed-in' && !isNewerSignIn(incoming, mine)) {
+      // Ours is the newer sign-in: make storage say so, and the other tab will adopt it.
+      if (via === 'storage') this.#persist(mine);
+      return;
+    }
+    this.#expiry.learnFrom(incoming);
+    this.#tabs.releaseRotation();
     this.#retryAttempt = 0;
-    this.#adopt(stored);
-    this.#update({ error: undefined });
-    this.#emit(
-      wasSignedIn
-        ? { type: 'refreshed', expiresAt: stored.expiresAt, source: 'other-tab' }
-        : { type: 'signed-in', expiresAt: stored.expiresAt },
-    );
-    return stored;
+    this.#dispatch({ type: 'session-adopted', tokens: incoming });
+    this.#emit({ type: 'signed-in', expiresAt: incoming.expiresAt, source: 'other-tab' });
   }
 
   #onTabMessage(message: TabMessage): void {
-    if (message.type === 'signed-out' || message.type === 'tokens-changed') this.#syncFromStorage();
+    const mine = this.#lifecycle.tokens;
+    switch (message.type) {
+      case 'tokens':
+        this.#consider(message.tokens, 'message');
+        return;
+      case 'storage':
+        if (this.#store.sharedAcrossTabs) this.#syncFromStorage();
+        return;
+      case 'signed-out':
+        // This sign-in ended elsewhere: end it now, before a late answer here could write it back.
+        if (mine && message.sessionId === mine.sessionId) this.#endSession('other-tab', undefined, false);
+        else if (this.#store.sharedAcrossTabs) this.#syncFromStorage();
+        return;
+      case 'sync-request':
+        if (mine && mine.sessionId === message.sessionId && rotationOf(mine) > message.rotation) {
+          this.#tabs.post({ type: 'tokens', tokens: mine });
+        }
+        return;
+      case 'backoff':
+        return; // handled by the waiters in TabSync
+    }
   }
 
   // ── scheduling ────────────────────────────────────────────────────────────
 
-  #schedule(): void {
-    this.#clearTimer();
-    const tokens = this.#tokens;
-    if (!tokens || this.#mounts === 0) return;
-    const dueAt = tokens.refreshToken ? refreshDueAt(tokens, this.config.refreshSkewSeconds) : tokens.expiresAt;
-    this.#setTimer(dueAt - this.#clock.now(), () => this.#checkExpiry());
-  }
-
-  #setTimer(delayMs: number, run: () => void): void {
-    this.#clearTimer();
-    if (this.#mounts === 0) return;
-    const delay = Math.min(Math.max(0, delayMs), MAX_TIMER_DELAY_MS);
-    this.#timer = this.#clock.setTimeout(() => {
-      this.#timer = undefined;
-      run();
-    }, delay);
-  }
-
-  #clearTimer(): void {
-    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
-  }
-
-  /** Refreshes when due (or ends an unrenewable session at expiry); otherwise reschedules. */
-  #checkExpiry(): void {
-    const tokens = this.#tokens;
-    if (!tokens) return;
-    const now = this.#clock.now() + TIMER_TOLERANCE_MS;
-    const due = tokens.refreshToken ? refreshDueAt(tokens, this.config.refreshSkewSeconds) : tokens.expiresAt;
-    if (now >= due) {
-      void this.refresh().catch(() => undefined);
+  /** Plans the next look at the tokens from the state alone: the due time, or the pending retry. */
+  #plan(): void {
+    if (!this.#scheduler.running) return;
+    const { status, tokens, refresh } = this.#lifecycle;
+    if (status !== 'signed-in' || !tokens || refresh.kind === 'in-flight') {
+      this.#scheduler.cancel();
+    } else if (refresh.kind === 'backoff') {
+      this.#scheduler.planAt(refresh.retryAt, () => void this.#startRefresh().catch(() => undefined));
     } else {
-      this.#schedule();
+      this.#scheduler.planAt(refreshDueAt(tokens, this.config.refreshSkewSeconds), () => this.#checkExpiry());
     }
   }
 
-  #onWake(reason: 'visible' | 'focus' | 'online'): void {
+  /** Refreshes when due (or ends an unrenewable session at expiry); otherwise plans again. */
+  #checkExpiry(): void {
+    const { status, tokens, refresh } = this.#lifecycle;
+    if (status !== 'signed-in' || !tokens || refresh.kind !== 'idle') return;
+    const due = refreshDueAt(tokens, this.config.refreshSkewSeconds);
+    if (this.#clock.now() + TIMER_TOLERANCE_MS >= due) void this.refresh().catch(() => undefined);
+    else this.#plan();
+  }
+
+  #onWake(reason: WakeReason): void {
     if (this.#store.sharedAcrossTabs) this.#syncFromStorage();
-    // Back online with a retry pending: try now rather than wait out the backoff.
-    if (reason === 'online' && this.#state.error?.isTransient && this.#tokens) {
-      void this.refresh().catch(() => undefined);
+    const { refresh } = this.#lifecycle;
+    // Back online with a retry pending: the retry runs now instead of at its planned time (still one request).
+    if (refresh.kind === 'backoff') {
+      if (reason === 'online') void this.#startRefresh().catch(() => undefined);
       return;
     }
     this.#checkExpiry();
@@ -440,40 +570,48 @@ export class CozeSession {
 
   // ── sign-out and state ────────────────────────────────────────────────────
 
-  /** Signs out here and in every tab sharing the storage. Coze has no revocation endpoint; tokens are dropped. */
+  /** Signs out here and in every tab sharing the storage or this sign-in. Coze has no revocation endpoint; tokens are dropped. */
   logout(): void {
     this.#endSession('logout', undefined);
-    this.#tabChannel?.post({ type: 'signed-out' });
   }
 
   /** Clears `error` (e.g. after the app showed it). */
   clearError(): void {
-    this.#update({ error: undefined });
+    this.#dispatch({ type: 'error-cleared' });
   }
 
-  #endSession(reason: SignOutReason, error: CozeAuthError | undefined): void {
-    const hadTokens = this.#tokens !== undefined;
-    this.#store.clear();
+  #endSession(reason: SignOutReason, error: CozeAuthError | undefined, announce = true): void {
+    const ended = this.#lifecycle.tokens;
+    // Told by another tab: in shared storage it already cleared the record (and a newer sign-in may be there now).
+    if (!(reason === 'other-tab' && this.#store.sharedAcrossTabs)) this.#store.clear();
     this.#retryAttempt = 0;
-    this.#adopt(undefined);
-    this.#update({ error });
-    if (hadTokens || error) this.#emit({ type: 'signed-out', reason, error });
+    this.#tabs.releaseRotation();
+    this.#dispatch({ type: 'signed-out', error });
+    if (announce) this.#tabs.post({ type: 'signed-out', sessionId: ended?.sessionId });
+    if (ended || error) this.#emit({ type: 'signed-out', reason, error });
   }
 
-  #fail(error: CozeAuthError): void {
-    this.#update({ status: this.#tokens ? 'signed-in' : 'signed-out', error });
-    this.#emit({ type: 'error', error });
+  #isCurrent(generation: number): boolean {
+    return this.#lifecycle.generation === generation;
   }
 
-  #update(patch: Partial<CozeAuthState>): void {
-    const next = { ...this.#state, ...patch };
-    const keys = Object.keys(patch) as (keyof CozeAuthState)[];
-    if (keys.every((key) => next[key] === this.#state[key])) return;
-    this.#state = Object.freeze(next);
+  /** The one way state changes: reduce, then (if anything changed) notify once and re-plan. */
+  #dispatch(action: LifecycleAction): void {
+    const next = reduce(this.#lifecycle, action);
+    if (next === this.#lifecycle) return;
+    this.#lifecycle = next;
+    this.#snapshot = toAuthState(next);
+    this.#plan();
     for (const listener of [...this.#listeners]) listener();
   }
 
   #emit(event: CozeAuthEvent): void {
-    for (const listener of [...this.#eventListeners]) listener(event);
+    for (const listener of [...this.#eventListeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        reportListenerError(error);
+      }
+    }
   }
 }

@@ -2,10 +2,14 @@ import type { StoredTokens } from '../storage/tokenStore.js';
 
 /** Never refresh earlier than this share of a token's lifetime before expiry. */
 const MAX_SKEW_SHARE_OF_LIFETIME = 0.25;
+/** Never refresh sooner than this after the current token was obtained, whatever the clocks say. */
+export const MIN_REFRESH_INTERVAL_MS = 1_000;
 const RETRY_BASE_DELAY_MS = 1000;
 const RETRY_MAX_DELAY_MS = 30_000;
 /** setTimeout overflows past 2^31-1 ms (~24.8 days) and would fire at once. */
 export const MAX_TIMER_DELAY_MS = 2_147_483_647;
+/** Timers may fire a hair early; "due within this margin" counts as due, so the run refreshes instead of rescheduling forever. */
+export const TIMER_TOLERANCE_MS = 5;
 
 /**
  * How long before expiry to refresh. A fixed skew larger than a short token's lifetime would
@@ -16,9 +20,14 @@ export function refreshSkewMs(tokens: StoredTokens, configuredSkewSeconds: numbe
   return Math.min(configuredSkewSeconds * 1000, lifetime * MAX_SKEW_SHARE_OF_LIFETIME);
 }
 
-/** The moment a proactive refresh is due, epoch ms. */
+/**
+ * The one due-time rule: when the current tokens need renewing, epoch ms. With a refresh token,
+ * `expiry − skew` but never sooner than {@link MIN_REFRESH_INTERVAL_MS} after they were obtained;
+ * without one, the expiry itself (the session then ends).
+ */
 export function refreshDueAt(tokens: StoredTokens, configuredSkewSeconds: number): number {
-  return tokens.expiresAt - refreshSkewMs(tokens, configuredSkewSeconds);
+  if (!tokens.refreshToken) return tokens.expiresAt;
+  return Math.max(tokens.expiresAt - refreshSkewMs(tokens, configuredSkewSeconds), tokens.obtainedAt + MIN_REFRESH_INTERVAL_MS);
 }
 
 /** Exponential backoff with ±20% jitter so many tabs or clients do not retry in lockstep. */

@@ -11,7 +11,15 @@ export interface StoredTokens {
   tokenType: string;
   /** Random id of the sign-in, stable across refreshes; namespaces cached queries per session. */
   sessionId: string;
+  /** When the sign-in completed, epoch ms: of two sign-ins in shared storage, the later one wins. */
+  signedInAt?: number;
+  /** How many refreshes this sign-in has had: tells tabs which copy of a rotating refresh token is newest. */
+  rotation?: number;
+  /** `expires_in` as Coze stated it (its clock), epoch ms; lets a reload keep what was learned about the clock offset. */
+  cozeExpiresAt?: number;
 }
+
+const optionalNumber = (value: unknown) => value === undefined || typeof value === 'number';
 
 function isStoredTokens(value: unknown): value is StoredTokens {
   if (typeof value !== 'object' || value === null) return false;
@@ -23,7 +31,10 @@ function isStoredTokens(value: unknown): value is StoredTokens {
     typeof v.expiresAt === 'number' &&
     typeof v.obtainedAt === 'number' &&
     typeof v.tokenType === 'string' &&
-    typeof v.sessionId === 'string'
+    typeof v.sessionId === 'string' &&
+    optionalNumber(v.signedInAt) &&
+    optionalNumber(v.rotation) &&
+    optionalNumber(v.cozeExpiresAt)
   );
 }
 
@@ -63,8 +74,14 @@ export class TokenStore {
     return undefined;
   }
 
-  write(tokens: StoredTokens): void {
-    this.#adapter.setItem(this.key, JSON.stringify(tokens));
+  /** Writes the record; returns the error instead of throwing (quota, SecurityError, a failing adapter). */
+  write(tokens: StoredTokens): unknown {
+    try {
+      this.#adapter.setItem(this.key, JSON.stringify(tokens));
+      return undefined;
+    } catch (error) {
+      return error ?? new Error('storage write failed');
+    }
   }
 
   clear(): void {

@@ -1,23 +1,33 @@
+import { CozeAuthError } from '../errors.js';
 import { webStorage } from './storageAdapters.js';
 
-// Only the sign-in flow needs this, so it lives apart from the token storage adapters and stays
-// out of the initial bundle.
-
-/** The sessionStorage that holds pending sign-ins (PKCE verifier + state), or memory when absent. */
+/**
+ * Where pending sign-ins (PKCE verifier + state) wait for the redirect back: sessionStorage, or —
+ * where it is unusable (some privacy modes, sandboxed frames) — localStorage, whose entries the
+ * sign-in flow sweeps after 15 minutes. A memory store would not survive the redirect, so with
+ * neither the sign-in fails before leaving for Coze with `storage_unavailable`.
+ */
 export function resolveTransactionStorage(): Storage {
-  return webStorage('sessionStorage') ?? createMemoryWebStorage();
+  const storage = webStorage('sessionStorage') ?? webStorage('localStorage');
+  if (!storage) {
+    throw new CozeAuthError(
+      'storage_unavailable',
+      'This browser keeps no storage across the redirect to Coze (sessionStorage and localStorage are blocked), so sign-in cannot start.',
+    );
+  }
+  return storage;
 }
 
-function createMemoryWebStorage(): Storage {
-  const items = new Map<string, string>();
-  return {
-    get length() {
-      return items.size;
-    },
-    clear: () => items.clear(),
-    getItem: (key) => items.get(key) ?? null,
-    key: (index) => [...items.keys()][index] ?? null,
-    removeItem: (key) => void items.delete(key),
-    setItem: (key, value) => void items.set(key, String(value)),
-  };
+/** sessionStorage key prefix of one client's pending sign-ins (one entry per `state`, removed on use). */
+export function transactionPrefix(clientId: string): string {
+  return `coze-auth.tx.${clientId}.`;
+}
+
+/** True when `storage` holds a pending sign-in of `clientId` for `state`. Synchronous, for the first render. */
+export function hasPendingTransaction(storage: Storage | undefined, clientId: string, state: string): boolean {
+  try {
+    return (storage ?? resolveTransactionStorage()).getItem(transactionPrefix(clientId) + state) !== null;
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,6 @@
 import { CozeSession } from '../../core/session/CozeSession.js';
 import { createMemoryStorage } from '../../core/storage/storageAdapters.js';
 import { TokenStore } from '../../core/storage/tokenStore.js';
-import { expiresInToEpochMs } from '../../core/protocol/tokenResponse.js';
 import type { FetchLike } from '../../core/protocol/tokenClient.js';
 import { createCozeModel } from '../server/createCozeModel.js';
 import { initialsAvatarUrl } from '../server/defaultFixtures.js';
@@ -99,10 +98,13 @@ export async function createTestCozeAuth(options: TestCozeAuthOptions = {}): Pro
     new TokenStore(storage, TEST_CLIENT_ID).write({
       accessToken: tokens.access_token,
       refreshToken: tokens.refresh_token,
-      expiresAt: expiresInToEpochMs(tokens.expires_in, clock.now()),
+      expiresAt: tokens.expires_in * 1000,
       obtainedAt: clock.now(),
       tokenType: 'Bearer',
       sessionId: `test-${user.user_id}`,
+      signedInAt: clock.now(),
+      rotation: 0,
+      cozeExpiresAt: tokens.expires_in * 1000,
     });
   }
   // Login is asynchronous (PKCE hashing, lazy oidc-client-ts): completeLogin waits for it.

@@ -64,6 +64,8 @@ function toRecorded(event: CozeAuthEvent): RecordedEvent {
       return { ...recorded, errorCode: event.error.code, attempt: event.attempt, delayMs: event.delayMs };
     case 'signed-out':
       return { ...recorded, reason: event.reason, ...(event.error ? { errorCode: event.error.code } : {}) };
+    case 'storage-failed':
+      return { ...recorded, errorCode: event.error.code };
     case 'error':
       return { ...recorded, errorCode: event.error.code };
   }
