@@ -64,7 +64,7 @@ async function signedInAndPolling(t: E2E, flags: Parameters<E2E['open']>[2] = {}
 }
 
 describe('lifecycle', () => {
-  test('1. sign-out while a slow refresh is in flight (two tabs, localStorage): the late answer signs nobody back in', async (ctx) => {
+  test('L1. sign-out while a slow refresh is in flight (two tabs, localStorage): the late answer signs nobody back in', async (ctx) => {
     const SLOW_REFRESH_MS = 3_000;
     const t = await startE2E(ctx, chromium.browser, { accessTokenTtlSeconds: 600 });
     const flags = { storage: 'localStorage' } as const;
@@ -76,6 +76,8 @@ describe('lifecycle', () => {
 
     // Round 1: tab A refreshes, tab B signs out. Round 2: tab A refreshes and signs out itself.
     for (const [round, signingOut] of [[1, tabB], [2, tabA]] as const) {
+      // The user works in the tab in front (a hidden tab's clicks would also wait on throttled frames).
+      await tabA.bringToFront();
       await t.signIn(tabA);
       for (const tab of tabs) {
         await waitForStatus(tab, 'signed-in');
@@ -88,6 +90,7 @@ describe('lifecycle', () => {
       await sent;
       await waitForText(tabA, 'is-refreshing', 'true');
 
+      await signingOut.bringToFront();
       await signingOut.getByTestId('logout').click();
       for (const tab of tabs) await waitForStatus(tab, 'signed-out');
       // The sign-out really happened while Coze was still working on the refresh.
@@ -117,7 +120,7 @@ describe('lifecycle', () => {
   test.for([
     ['ahead of', -HOUR_MS],
     ['behind', HOUR_MS],
-  ] as const)('2. the browser clock an hour %s Coze\'s, 10 s tokens, a call every 200 ms for two lifetimes: no refresh storm, no failed call', async ([, clockOffsetMs], ctx) => {
+  ] as const)('L2. the browser clock an hour %s Coze\'s, 10 s tokens, a call every 200 ms for two lifetimes: no refresh storm, no failed call', async ([, clockOffsetMs], ctx) => {
     const TTL_MS = 10_000;
     const t = await startE2E(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: TTL_MS / 1000, clockOffsetMs });
     await signedInAndPolling(t);
@@ -143,17 +146,18 @@ describe('lifecycle', () => {
     expect(await text(t.page, 'status')).toBe('signed-in');
     expect(changes.statuses, report).toEqual([]);
     expectNoConsoleErrors(t.log(), isFailedResourceLog);
+    console.log(`scenario L2 (Coze ${clockOffsetMs > 0 ? '+' : ''}${clockOffsetMs / HOUR_MS} h): ${(elapsed / 1000).toFixed(1)} s, ${changes.calls} calls, ${counters.tokenRefresh} refreshes, ${counters.apiUnauthorized} 401s`);
   });
 
   test.for([
     ['503', { status: 503 }],
     ['dropped connections', 'network'],
-  ] as [string, InjectedFailure][])('3. the token endpoint down for 10 s (%s) while the app calls Coze every 200 ms: retries back off exponentially, then the session recovers', async ([, failure], ctx) => {
+  ] as [string, InjectedFailure][])('L3. the token endpoint down for 10 s (%s) while the app calls Coze every 200 ms: retries back off exponentially, then the session recovers', async ([label, failure], ctx) => {
     const TTL_MS = 5_000;
     const OUTAGE_MS = 10_000;
     const t = await startE2E(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: TTL_MS / 1000 });
-    // Refresh requests as the browser sends them (a dropped connection may be retried by Chromium
-    // itself on a fresh connection: the server then sees two requests for one attempt).
+    // Refresh requests as the browser sends them. (When the server drops the connection, Chromium's
+    // network stack quietly resends the request up to twice: Coze may see three per attempt.)
     const attempts: number[] = [];
     const inFlight = new Set<Request>();
     t.page.on('request', (request) => {
@@ -185,39 +189,42 @@ describe('lifecycle', () => {
     expect(during.length, report).toBeGreaterThanOrEqual(2);
     expect(during.length, report).toBeLessThanOrEqual(6);
     for (const [index, gap] of gaps.entries()) expect(gap, `gap ${index + 1}: ${report}`).toBeGreaterThanOrEqual(0.8 * 1_000 * 2 ** index - 150);
-    // Every refresh request that reached Coze was counted (at most twice per attempt: Chromium's own resend).
+    // Every refresh request that reached Coze was counted (up to three per attempt: Chromium's own resends).
     expect(received.length, report).toBeGreaterThanOrEqual(during.length);
-    expect(received.length, report).toBeLessThanOrEqual(2 * during.length);
+    expect(received.length, report).toBeLessThanOrEqual((failure === 'network' ? 3 : 1) * during.length);
     expect(t.model.counters.tokenRefresh, report).toBe(received.length);
     expect(received.every(([, status]) => status !== 200), report).toBe(true);
     expect(await text(t.page, 'status')).toBe('signed-in');
 
-    // Back up: the next retry succeeds, and the app's calls go through again.
+    // Back up: the next retry succeeds (up to 8 s × 1.2 away: time moves in 1 s steps until then),
+    // and the app's calls go through again.
     await pollUntil('a refresh after the outage', async () => {
       if ((await probe(t.page)).events.slice(start.events.length).some((event) => event.type === 'refreshed')) return true;
       if (t.time.now() - outageEnd > 30_000) throw new Error(`no refresh within 30 s of the outage's end: ${report}`);
-      await t.runFor(POLL_MS);
+      await t.runFor(1_000);
       await networkIdle();
       return false;
     }, 60_000, 0);
     expect(refreshesReceived(t, outageEnd), report).toEqual([[expect.any(Number), 200]]);
     await settleApiCalls([t.page], 20_000);
     const recovered = await probe(t.page);
-    await runInSteps(t, 2 * TTL_MS, POLL_MS, () => settleApiCalls([t.page]));
+    // A token lifetime after recovery: calls every 200 ms, and the next proactive refresh.
+    await runInSteps(t, TTL_MS, POLL_MS, () => settleApiCalls([t.page]));
     const after = delta(recovered, await probe(t.page));
-    expect(after.calls).toBeGreaterThanOrEqual((2 * TTL_MS) / POLL_MS);
+    expect(after.calls).toBeGreaterThanOrEqual(TTL_MS / POLL_MS);
     expect(after.failed, JSON.stringify(after)).toBe(0);
     expect(await text(t.page, 'status')).toBe('signed-in');
     expect(await text(t.page, 'error-code')).toBe('');
     const overall = delta(start, await probe(t.page));
+    console.log(`scenario L3 (${label}): refresh attempts ${JSON.stringify(during.map((at) => at - outageStart))} ms into a ${outageEnd - outageStart} ms outage, ${received.length} received by Coze`);
     expect(overall.statuses, JSON.stringify(overall)).toEqual([]);
     expect(overall.events.filter((type) => type.startsWith('signed-out')), JSON.stringify(overall)).toEqual([]);
     expectNoConsoleErrors(t.log(), isFailedResourceLog);
   });
 
-  test('4. a duplicated tab in sessionStorage mode (window.open without noopener): both stay signed in, one refresh per cycle, no refresh token spent twice', async (ctx) => {
-    const TTL_MS = 8_000;
-    const CYCLES = 4;
+  test('L4. a duplicated tab in sessionStorage mode (window.open without noopener): both stay signed in, one refresh per cycle, no refresh token spent twice', async (ctx) => {
+    const TTL_MS = 6_000;
+    const CYCLES = 3;
     const t = await startE2E(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: TTL_MS / 1000 });
     await signedInAndPolling(t);
     const tabA = t.page;
@@ -259,10 +266,11 @@ describe('lifecycle', () => {
       expect(change?.statuses, `tab ${index + 1}: ${report}`).toEqual([]);
       expectNoConsoleErrors(t.log(tab), isFailedResourceLog);
     }
+    console.log(`scenario L4: ${(elapsed / 1000).toFixed(1)} s, ${changes.map((change) => change.calls).join(' + ')} calls, ${counters.tokenRefresh} refreshes`);
   });
 
-  test.for(['sessionStorage', 'localStorage'] as const)('5. %s starts throwing QuotaExceededError after sign-in: refreshes keep working in memory, the app is told (storage-failed)', async (storage, ctx) => {
-    const TTL_MS = 8_000;
+  test.for(['sessionStorage', 'localStorage'] as const)('L5. %s starts throwing QuotaExceededError after sign-in: refreshes keep working in memory, the app is told (storage-failed)', async (storage, ctx) => {
+    const TTL_MS = 6_000;
     const t = await startE2E(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: TTL_MS / 1000 });
     await signedInAndPolling(t, { storage });
     const stored = await storageKeys(t.page, storage, TOKENS_PREFIX);
@@ -277,8 +285,8 @@ describe('lifecycle', () => {
     expect(await t.page.evaluate(() => { try { window.localStorage.setItem('x', 'y'); return 'written'; } catch (error) { return (error as Error).name; } })).toBe('QuotaExceededError');
     t.model.resetCounters();
     const start = await probe(t.page);
-    // Three refresh cycles.
-    await runInSteps(t, 3 * 0.75 * TTL_MS, POLL_MS, () => settleApiCalls([t.page]));
+    // Two refresh cycles and a half.
+    await runInSteps(t, 2.5 * 0.75 * TTL_MS, POLL_MS, () => settleApiCalls([t.page]));
     const changes = delta(start, await probe(t.page));
     const report = JSON.stringify({ counters: t.model.counters, refreshes: refreshesReceived(t), changes });
 
@@ -293,9 +301,10 @@ describe('lifecycle', () => {
     expect(Number(await text(t.page, 'storage-failed-count'))).toBeGreaterThanOrEqual(1);
     await t.page.getByTestId('events').locator('[data-event-type="storage-failed"]').first().waitFor();
     expectNoConsoleErrors(t.log(), isFailedResourceLog);
+    console.log(`scenario L5 (${storage}): ${t.model.counters.tokenRefresh} refreshes, ${changes.calls} calls, events ${JSON.stringify(changes.events)}`);
   });
 
-  test('6. sessionStorage unusable (its getter throws SecurityError): sign-in still completes through Coze, never with state_mismatch', async (ctx) => {
+  test('L6. sessionStorage unusable (its getter throws SecurityError): sign-in still completes through Coze, never with state_mismatch', async (ctx) => {
     const t = await startE2E(ctx, chromium.browser);
     await t.context.addInitScript((appOrigin) => {
       if (window.location.origin !== appOrigin) return;

@@ -364,17 +364,24 @@ export async function pollUntil(what: string, check: () => Promise<boolean>, tim
 
 /** Waits until every API call the app started (poller, buttons) in these pages has settled. */
 export async function settleApiCalls(pages: readonly Page[], timeout = 10_000): Promise<void> {
-  for (const page of pages) {
-    await pollUntil(
-      'the app\'s API calls to settle',
-      () =>
-        page.evaluate(() => {
-          const p = window.__e2e?.probe();
-          return p !== undefined && p.apiStarted === p.apiOk + p.api401 + p.apiFail;
+  // One round trip per page: Playwright polls inside the page on real timers, even when the
+  // page's own clock is Playwright's fake one.
+  await Promise.all(
+    pages.map((page) =>
+      page
+        .waitForFunction(
+          () => {
+            const p = window.__e2e?.probe();
+            return p !== undefined && p.apiStarted === p.apiOk + p.api401 + p.apiFail;
+          },
+          undefined,
+          { timeout, polling: 5 },
+        )
+        .catch((error: unknown) => {
+          throw new Error(`the app's API calls did not settle within ${timeout} ms: ${String(error)}`);
         }),
-      timeout,
-    );
-  }
+    ),
+  );
 }
 
 /**
