@@ -122,7 +122,9 @@ describe('lifecycle', () => {
     ['behind', HOUR_MS],
   ] as const)('L2. the browser clock an hour %s Coze\'s, 10 s tokens, a call every 200 ms for two lifetimes: no refresh storm, no failed call', async ([, clockOffsetMs], ctx) => {
     const TTL_MS = 10_000;
-    const t = await startE2E(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: TTL_MS / 1000, clockOffsetMs });
+    // Coze takes a second to refresh (it is far away, and busy): long enough for the poller to
+    // come back while the renewal after a 401 is still in flight.
+    const t = await startE2E(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: TTL_MS / 1000, clockOffsetMs, tokenLatencyMs: { refresh: 1_000 } });
     await signedInAndPolling(t);
     const start = await probe(t.page);
     t.model.resetCounters();
@@ -132,7 +134,10 @@ describe('lifecycle', () => {
     const elapsed = t.time.now() - startedAt;
     const changes = delta(start, await probe(t.page));
     const counters = t.model.counters;
-    const report = JSON.stringify({ elapsed, counters, changes });
+    const unauthorizedAndRefreshes = t.model.requestLog
+      .filter((entry) => entry.kind === 'token-refresh' || (entry.kind === 'api' && entry.status === 401))
+      .map((entry) => `${entry.time - startedAt} ${entry.kind} ${entry.status}`);
+    const report = JSON.stringify({ elapsed, counters, changes, unauthorizedAndRefreshes });
 
     // The app really called Coze all along, and not one call failed where the app could see it.
     expect(changes.calls, report).toBeGreaterThanOrEqual((2 * TTL_MS) / POLL_MS);
