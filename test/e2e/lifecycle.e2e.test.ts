@@ -15,6 +15,7 @@ import {
   isFailedResourceLog,
   pollUntil,
   probe,
+  runForInStep,
   runInSteps,
   settleApiCalls,
   startE2E,
@@ -206,7 +207,7 @@ describe('lifecycle', () => {
     await pollUntil('a refresh after the outage', async () => {
       if ((await probe(t.page)).events.slice(start.events.length).some((event) => event.type === 'refreshed')) return true;
       if (t.time.now() - outageEnd > 30_000) throw new Error(`no refresh within 30 s of the outage's end: ${report}`);
-      await t.runFor(1_000);
+      await runForInStep(t, 1_000);
       await networkIdle();
       return false;
     }, 60_000, 0);

@@ -385,14 +385,26 @@ export async function settleApiCalls(pages: readonly Page[], timeout = 10_000): 
 }
 
 /**
- * Lets `totalMs` pass on both clocks (page and fake server) in steps of `stepMs`, firing the
- * pages' timers on the way, and runs `afterStep` after each step (e.g. {@link settleApiCalls}),
- * so a page polling every `stepMs` makes one call per step and each call lands before time moves
- * on. Needs `startE2E(…, { clock: true })`. The clocks also keep flowing in real time.
+ * `t.runFor(ms)`, then sets the fake server's clock to `page`'s. Playwright's clock stops flowing
+ * with real time while it runs timers, so every `runFor` leaves the page behind the server by as
+ * long as the page took to run them: on a busy machine, seconds over a few hundred steps, enough for
+ * Coze to expire a token the page still thinks fresh. (Both clocks keep flowing in real time.)
+ */
+export async function runForInStep(t: E2E, ms: number, page: Page = t.page): Promise<void> {
+  await t.runFor(ms);
+  const pageTime = await page.evaluate(() => Date.now());
+  t.time.offsetMs = pageTime - Date.now();
+}
+
+/**
+ * Lets `totalMs` pass on both clocks (page and fake server, see {@link runForInStep}) in steps of
+ * `stepMs`, firing the pages' timers on the way, and runs `afterStep` after each step (e.g.
+ * {@link settleApiCalls}), so a page polling every `stepMs` makes one call per step and each call
+ * lands before time moves on. Needs `startE2E(…, { clock: true })`.
  */
 export async function runInSteps(t: E2E, totalMs: number, stepMs: number, afterStep: () => Promise<void> = async () => undefined): Promise<void> {
   for (let elapsed = 0; elapsed < totalMs; elapsed += stepMs) {
-    await t.runFor(Math.min(stepMs, totalMs - elapsed));
+    await runForInStep(t, Math.min(stepMs, totalMs - elapsed));
     await afterStep();
   }
 }
