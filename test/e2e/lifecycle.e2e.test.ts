@@ -222,7 +222,7 @@ describe('lifecycle', () => {
     expect(await text(t.page, 'status')).toBe('signed-in');
     expect(await text(t.page, 'error-code')).toBe('');
     const overall = delta(start, await probe(t.page));
-    console.log(`scenario L3 (${label}): refresh attempts ${JSON.stringify(during.map((at) => at - outageStart))} ms into a ${outageEnd - outageStart} ms outage, ${received.length} received by Coze`);
+    console.log(`scenario L3 (${label}): refresh attempts ${JSON.stringify(during.map((at) => at - outageStart))} ms into a ${outageEnd - outageStart} ms outage, ${received.length} received by Coze; ${t.model.counters.apiUnauthorized} API 401s in all`);
     expect(overall.statuses, JSON.stringify(overall)).toEqual([]);
     expect(overall.events.filter((type) => type.startsWith('signed-out')), JSON.stringify(overall)).toEqual([]);
     expectNoConsoleErrors(t.log(), isFailedResourceLog);
