@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
-import { useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { CozeAuthOptions } from '../core/config.js';
 import type { CozeClientOptions } from '../core/cozeClient.js';
 import { CozeSession } from '../core/session/CozeSession.js';
@@ -47,6 +47,28 @@ function useSessionFor(sessionProp: CozeSession | undefined, options: Partial<Co
   return session;
 }
 
+const isSignedOut = (session: CozeSession) => session.getSnapshot().status === 'signed-out';
+const never = () => false;
+
+/**
+ * While signed out, fetches the sign-in code when the browser is idle, so the click on "Sign in"
+ * does not wait for it. Signed-in users never load it; the first render never waits for it.
+ */
+function usePrefetchWhileSignedOut(session: CozeSession): void {
+  const getSignedOut = useCallback(() => isSignedOut(session), [session]);
+  const signedOut = useSyncExternalStore(session.subscribe, getSignedOut, never);
+  useEffect(() => {
+    if (!signedOut) return;
+    const prefetch = () => session.prefetchSignIn();
+    if (typeof requestIdleCallback === 'function') {
+      const id = requestIdleCallback(prefetch, { timeout: 5_000 });
+      return () => cancelIdleCallback(id);
+    }
+    const timer = setTimeout(prefetch, 1_000);
+    return () => clearTimeout(timer);
+  }, [signedOut, session]);
+}
+
 /**
  * Wraps the app root. Creates one {@link CozeSession} (once, even under StrictMode), starts its
  * timers and listeners while mounted, and removes every cached Coze query when the session ends.
@@ -59,6 +81,7 @@ export function CozeAuthProvider(props: CozeAuthProviderProps): ReactNode {
   const queryClient = queryClientProp ?? surroundingQueryClient ?? (ownQueryClient as QueryClient);
 
   useEffect(() => session.mount(), [session]);
+  usePrefetchWhileSignedOut(session);
   useEffect(
     () =>
       session.onEvent((event) => {

@@ -19,7 +19,7 @@ export interface CozeLoginButtonProps extends Omit<ButtonHTMLAttributes<HTMLButt
  * shows `pendingChildren`; if the browser comes back from its back/forward cache it is usable again.
  */
 export function CozeLoginButton(props: CozeLoginButtonProps): ReactNode {
-  const { returnTo, children = 'Sign in with Coze', pendingChildren = 'Redirecting to Coze…', onError, disabled, ...rest } = props;
+  const { returnTo, children = 'Sign in with Coze', pendingChildren = 'Redirecting to Coze…', onError, disabled, onPointerEnter, onFocus, ...rest } = props;
   const session = useCozeSession();
   const [pending, setPending] = useState(false);
 
@@ -46,6 +46,15 @@ export function CozeLoginButton(props: CozeLoginButtonProps): ReactNode {
       disabled={disabled || pending}
       aria-busy={pending || undefined}
       data-state={pending ? 'pending' : 'idle'}
+      // A hover or focus usually comes a few hundred ms before the click: enough to fetch the sign-in code.
+      onPointerEnter={(event) => {
+        session.prefetchSignIn();
+        onPointerEnter?.(event);
+      }}
+      onFocus={(event) => {
+        session.prefetchSignIn();
+        onFocus?.(event);
+      }}
       onClick={start}
     >
       {pending ? pendingChildren : children}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { CLIENT_ID, createLockRunner, createManualClock, sessionOptions, settle, signIn, setupFakeCoze } from '../helpers/harness';
+import { CLIENT_ID, createLockRunner, createManualClock, sessionOptions, settle, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
@@ -88,5 +88,109 @@ describe('tab channel lifecycle', () => {
     await settle();
     expect(a.getSnapshot().status).toBe('signed-out');
     stopA();
+  });
+});
+
+describe('tabs that share one sign-in', () => {
+  const stops: (() => void)[] = [];
+  afterEach(() => {
+    stops.splice(0).forEach((stop) => stop());
+    localStorage.clear();
+  });
+
+  /** A storage adapter over `items`; `view` decides what this tab reads (a lagging copy, say). */
+  function adapter(items: Map<string, string>, shared: boolean, view: () => Map<string, string> = () => items) {
+    return {
+      getItem: (key: string) => view().get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+      removeItem: (key: string) => void items.delete(key),
+      sharedAcrossTabs: shared,
+    };
+  }
+
+  it('a duplicated tab (sessionStorage copied) never spends the refresh token twice, and both stay signed in', async () => {
+    const clock = createManualClock(START);
+    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
+    const lock = createLockRunner();
+    const aItems = new Map<string, string>();
+    const aOptions = sessionOptions({ clock, lock, tokenStorage: adapter(aItems, false) });
+    const a = new CozeSession(aOptions);
+    await signIn(a, model, aOptions.navigate);
+    const bItems = new Map(aItems); // "Duplicate tab" copies sessionStorage
+    const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: adapter(bItems, false) }));
+    stops.push(a.mount(), b.mount());
+    for (let cycle = 1; cycle <= 3; cycle++) {
+      clock.set(clock.now() + 50_000);
+      const [fromA, fromB] = await Promise.all([a.getToken(), b.getToken()]);
+      expect(fromB).toBe(fromA);
+      expect(model.counters.tokenRefresh).toBe(cycle);
+      expect(model.counters.tokenErrors).toBe(0);
+    }
+    await settle();
+    expect(JSON.parse(bItems.get(`coze-auth.tokens.${CLIENT_ID}`)!).accessToken).toBe(a.getSnapshot().accessToken);
+    expect(b.getSnapshot().status).toBe('signed-in');
+  });
+
+  it('localStorage hand-over is exact: a tab whose storage view lags never spends a rotated token', async () => {
+    const clock = createManualClock(START);
+    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
+    const lock = createLockRunner();
+    const items = new Map<string, string>();
+    const aOptions = sessionOptions({ clock, lock, tokenStorage: adapter(items, true) });
+    const a = new CozeSession(aOptions);
+    await signIn(a, model, aOptions.navigate);
+    const stale = new Map(items); // b's copy of storage never catches up
+    const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: adapter(items, true, () => stale) }));
+    stops.push(a.mount(), b.mount());
+    clock.set(START + 50_000);
+    const fromA = a.getToken();
+    const fromB = b.getToken();
+    expect(await fromB).toBe(await fromA);
+    expect(model.counters.tokenRefresh).toBe(1);
+    expect(model.counters.tokenErrors).toBe(0);
+  });
+
+  it('two tabs that finish signing in at once converge on one session', async () => {
+    const model = fake.reset();
+    const lock = createLockRunner();
+    const aOptions = sessionOptions({ lock, tokenStorage: 'localStorage' });
+    const bOptions = sessionOptions({ lock, tokenStorage: 'localStorage' });
+    const a = new CozeSession(aOptions);
+    const b = new CozeSession(bOptions);
+    stops.push(a.mount(), b.mount());
+    const aCallback = await startSignIn(a, model, aOptions.navigate);
+    const bCallback = await startSignIn(b, model, bOptions.navigate);
+    await Promise.all([a.handleRedirectCallback(aCallback), b.handleRedirectCallback(bCallback)]);
+    await settle();
+    const stored = JSON.parse(localStorage.getItem(`coze-auth.tokens.${CLIENT_ID}`)!).sessionId;
+    expect(a.getSnapshot().sessionId).toBe(stored);
+    expect(b.getSnapshot().sessionId).toBe(stored);
+  });
+
+  it('sign-out in one tab while another tab’s refresh is out: the late answer writes nothing back', async () => {
+    const clock = createManualClock(START);
+    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
+    const lock = createLockRunner();
+    let release: () => void = () => undefined;
+    const slowFetch = async (input: string, init: RequestInit) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return globalThis.fetch(input, init);
+    };
+    const aOptions = sessionOptions({ clock, lock, tokenStorage: 'localStorage' });
+    const a = new CozeSession(aOptions);
+    await signIn(a, model, aOptions.navigate);
+    const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: 'localStorage', fetch: slowFetch }));
+    stops.push(a.mount(), b.mount());
+    clock.set(START + 50_000);
+    const refreshing = b.getToken().catch((error: unknown) => error);
+    await settle();
+    a.logout();
+    await settle();
+    release();
+    expect(await refreshing).toMatchObject({ code: 'login_required' });
+    await settle();
+    expect(localStorage.getItem(`coze-auth.tokens.${CLIENT_ID}`)).toBeNull();
+    expect(a.getSnapshot().status).toBe('signed-out');
+    expect(b.getSnapshot().status).toBe('signed-out');
   });
 });

@@ -140,6 +140,7 @@ describe('cli main()', () => {
         '--redirect-uri', 'http://localhost:5173/callback',
         '--app-origin', 'http://localhost:5173',
         '--access-ttl', '30',
+        '--chat-chunk-ms', '5',
         '--auto-approve',
       ],
       (line) => lines.push(line),
@@ -192,6 +193,7 @@ describe('cli main()', () => {
     expect(await main(['--help'], (line) => lines.push(line))).toBeUndefined();
     expect(lines).toEqual([USAGE]);
     await expect(main(['--api-port', 'eighty'], () => undefined)).rejects.toThrow(/--api-port/);
+    await expect(main(['--chat-chunk-ms', '-5'], () => undefined)).rejects.toThrow(/--chat-chunk-ms/);
     await expect(main(['--no-such-flag'], () => undefined)).rejects.toThrow();
   });
 });

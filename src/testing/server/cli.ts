@@ -25,6 +25,7 @@ export const USAGE = `Usage: fake-coze [options]
   --token-latency <ms>  extra delay of token endpoint answers, code exchange and refresh (default 0)
   --clock-offset=<ms>   Coze's clock minus the real one (default 0); a negative value needs the
                         "=" form: --clock-offset=-3600000 is a browser an hour ahead of Coze
+  --chat-chunk-ms <n>   pause before each streamed answer chunk of POST /v3/chat (default 0)
   --auto-approve        skip the consent page`;
 
 /**
@@ -52,6 +53,7 @@ export async function main(
       latency: { type: 'string' },
       'token-latency': { type: 'string' },
       'clock-offset': { type: 'string' },
+      'chat-chunk-ms': { type: 'string' },
       'auto-approve': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -66,6 +68,7 @@ export async function main(
   const latency = values.latency;
   const tokenLatency = values['token-latency'];
   const clockOffset = values['clock-offset'];
+  const chatChunkMs = values['chat-chunk-ms'];
   const server = await startFakeCozeServer({
     apiPort: integer('--api-port', values['api-port'], DEFAULTS.apiPort),
     webPort: integer('--web-port', values['web-port'], DEFAULTS.webPort),
@@ -82,6 +85,7 @@ export async function main(
     ...(latency === undefined ? {} : { latencyMs: integer('--latency', latency, 0) }),
     ...(tokenLatency === undefined ? {} : { tokenLatencyMs: integer('--token-latency', tokenLatency, 0) }),
     ...(clockOffset === undefined ? {} : { clockOffsetMs: signedInteger('--clock-offset', clockOffset) }),
+    ...(chatChunkMs === undefined ? {} : { chatChunkDelayMs: integer('--chat-chunk-ms', chatChunkMs, 0) }),
     autoApprove: values['auto-approve'] ?? false,
   });
   print(`Fake Coze api origin: ${server.apiOrigin}`);

@@ -1,5 +1,6 @@
 import { AuthorizationStore } from './authorizationStore.js';
 import { AuthorizeEndpoint, outcomeStatus } from './authorizeEndpoint.js';
+import { ChatEndpoint } from './chatEndpoint.js';
 import { ClientRegistry } from './clientRegistry.js';
 import { CorsPolicy } from './corsPolicy.js';
 import { FaultInjector } from './faultInjector.js';
@@ -74,6 +75,8 @@ class FakeCozeModel implements CozeModel {
   readonly #authorize: AuthorizeEndpoint;
   readonly #tokenEndpoint: TokenEndpoint;
   readonly #openApi: OpenApiEndpoints;
+  readonly #chat: ChatEndpoint;
+  #chatChunkDelayMs: number;
   #latencyMs: number;
   #tokenLatency: TokenLatency;
 
@@ -104,6 +107,13 @@ class FakeCozeModel implements CozeModel {
       tokens: this.#tokens,
     });
     this.#openApi = new OpenApiEndpoints({ tokens: this.#tokens, users: this.#users });
+    this.#chatChunkDelayMs = nonNegativeDelay(options.chatChunkDelayMs ?? 0);
+    this.#chat = new ChatEndpoint({
+      tokens: this.#tokens,
+      ...(options.bots ? { bots: options.bots } : {}),
+      now: this.#now,
+      chunkDelayMs: () => this.#chatChunkDelayMs,
+    });
   }
 
   get counters(): Readonly<CozeCounters> {
@@ -202,11 +212,16 @@ class FakeCozeModel implements CozeModel {
     this.#tokens.lifetimes = { ...this.#tokens.lifetimes, ...definedOnly(lifetimes) };
   }
 
+  setChatChunkDelay(ms: number): void {
+    this.#chatChunkDelayMs = nonNegativeDelay(ms);
+  }
+
   resetCounters(): void {
     this.#recorder.reset();
   }
 
   reset(): void {
+    this.#chatChunkDelayMs = this.#options.chatChunkDelayMs ?? 0;
     this.#authorizations.clear();
     this.#tokens.clear();
     this.#tokens.lifetimes = this.#initialLifetimes();
@@ -237,6 +252,8 @@ class FakeCozeModel implements CozeModel {
       case 'usersMe':
       case 'workspaces':
         return this.#openApi.prepare(route.name, request, url, logid);
+      case 'chat':
+        return this.#chat.prepare(request, url, logid);
     }
   }
 
@@ -264,7 +281,7 @@ class FakeCozeModel implements CozeModel {
 }
 
 function methodNotAllowed(route: Route): PreparedRequest {
-  const kinds = { authorize: 'authorize', decision: 'decision', token: 'token', usersMe: 'api', workspaces: 'api' } as const;
+  const kinds = { authorize: 'authorize', decision: 'decision', token: 'token', usersMe: 'api', workspaces: 'api', chat: 'chat' } as const;
   const answer = (): Response => new Response(null, { status: 405, headers: { Allow: `${route.method}, OPTIONS` } });
   return { kind: kinds[route.name], respond: answer, fail: answer };
 }
@@ -285,6 +302,12 @@ function initialTokenLatency(option: CozeModelOptions['tokenLatencyMs']): TokenL
     return { exchange: ms, refresh: ms, token: ms };
   }
   return { exchange: checkedLatency(option.exchange ?? 0), refresh: checkedLatency(option.refresh ?? 0), token: 0 };
+}
+
+/** A delay knob, checked like `setLatency`'s. */
+function nonNegativeDelay(ms: number): number {
+  if (!(ms >= 0)) throw new RangeError(`Coze model: chat chunk delay must be >= 0, got ${ms}`);
+  return ms;
 }
 
 /** The lifetime fields that are set, so that `undefined` never overrides a default. */

@@ -22,6 +22,7 @@ const TARGETS: Record<RequestKind, readonly FailureKind[]> = {
   'token-refresh': ['refresh', 'token'],
   token: ['token'],
   api: ['api'],
+  chat: ['api'],
   authorize: [],
   decision: [],
   preflight: [],

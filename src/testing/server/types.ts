@@ -25,6 +25,23 @@ export interface CozeWorkspace {
   enterprise_id?: string;
 }
 
+/**
+ * A bot (智能体) that the fake `POST /v3/chat` answers as. On Coze a bot is built and published in
+ * the web UI; the fake only needs its id, its name and a deterministic answer.
+ */
+export interface CozeBot {
+  /** The `bot_id` an app passes to `client.chat.stream()`. */
+  bot_id: string;
+  name: string;
+  /**
+   * The whole answer to the text of the last user message; it is streamed in several
+   * `conversation.message.delta` chunks. Must be deterministic. Default: {@link echoAnswer}.
+   */
+  answer?: (question: string) => string;
+  /** Suggested next questions, sent as `follow_up` messages after the answer. Default: none. */
+  followUps?: string[];
+}
+
 /** An OAuth app registered with the fake server (a PKCE "public client": no secret). */
 export interface CozeClient {
   clientId: string;
@@ -68,6 +85,13 @@ export interface CozeModelOptions extends Partial<TokenLifetimes> {
   codeTtlSeconds?: number;
   /** Skip the consent page and approve at once. Default false. */
   autoApprove?: boolean;
+  /** Bots that `POST /v3/chat` answers as. Default: one bot, {@link DEFAULT_COZE_BOT}. */
+  bots?: CozeBot[];
+  /**
+   * Pause before each answer chunk (`conversation.message.delta` event) of a streamed
+   * `POST /v3/chat`, in ms, so that tests can stop a chat mid-answer. Default 0.
+   */
+  chatChunkDelayMs?: number;
   /** Delay added before every answer, in ms. Default 0. */
   latencyMs?: number;
   /**
@@ -129,6 +153,8 @@ export type RequestKind =
   /** A token request whose grant could not be read (bad content type, JSON, grant_type). */
   | 'token'
   | 'api'
+  /** `POST /v3/chat`, a protected OpenAPI call too: `failNext('api')` and the `api` counter include it. */
+  | 'chat'
   | 'preflight';
 
 /** One request the model answered. Holds no token, code, verifier or query string. */
@@ -163,6 +189,8 @@ export interface CozeCounters {
   api: number;
   /** Protected OpenAPI calls answered 401. */
   apiUnauthorized: number;
+  /** `POST /v3/chat` calls (streamed or not), also counted in `api` and `apiUnauthorized`. */
+  chat: number;
   /** CORS preflight (OPTIONS) requests. */
   preflight: number;
 }
@@ -244,6 +272,8 @@ export interface CozeModel {
   revokeAll(): void;
   /** Changes the lifetimes of tokens issued from now on. */
   setTokenLifetimes(lifetimes: Partial<TokenLifetimes>): void;
+  /** Changes `chatChunkDelayMs`, from the next answer chunk on (chats under way included). */
+  setChatChunkDelay(ms: number): void;
   /** Clears the counters and the request log. */
   resetCounters(): void;
   /** Back to the state right after creation: no codes, tokens, failures; options' latencies, clock offset and lifetimes. */

@@ -1,0 +1,87 @@
+// @vitest-environment node
+// 7. and hydration: every component renders on a server (no window, document or storage) and the
+// browser hydrates that markup without a mismatch, signed out and signed in.
+import { JSDOM } from 'jsdom';
+import { act, type ReactNode } from 'react';
+import { renderToString } from 'react-dom/server';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createMemoryStorage } from '../../src/core/storage/storageAdapters';
+import { CozeAuthProvider, CozeCallback, CozeLoginButton, RequireCozeAuth, useCozeAuth } from '../../src/react/index';
+
+const OPTIONS = { clientId: 'ssr-app', redirectUri: 'http://localhost/callback', baseURL: 'https://api.coze.test' };
+
+function Status(): ReactNode {
+  const { status, isAuthenticated } = useCozeAuth();
+  return <output data-testid="status">{`${status}:${String(isAuthenticated)}`}</output>;
+}
+
+function App({ tokenStorage }: { tokenStorage?: ReturnType<typeof createMemoryStorage> }): ReactNode {
+  return (
+    <CozeAuthProvider {...OPTIONS} tokenStorage={tokenStorage}>
+      <Status />
+      <CozeLoginButton />
+      <RequireCozeAuth autoRedirect={false} fallback={<p>checking…</p>}>
+        <p>protected content</p>
+      </RequireCozeAuth>
+      <CozeCallback />
+    </CozeAuthProvider>
+  );
+}
+
+function signedInStorage() {
+  const storage = createMemoryStorage();
+  const now = Date.now();
+  storage.setItem(
+    `coze-auth.tokens.${OPTIONS.clientId}`,
+    JSON.stringify({ accessToken: 'at', refreshToken: 'rt', expiresAt: now + 900_000, obtainedAt: now, tokenType: 'Bearer', sessionId: 's1' }),
+  );
+  return storage;
+}
+
+/** Hydrates `html` in a fresh jsdom window, returns what React reported and the final markup. */
+async function hydrate(html: string, app: ReactNode) {
+  const dom = new JSDOM(`<!doctype html><html><body><div id="root">${html}</div></body></html>`, { url: 'http://localhost/' });
+  const { window: win } = dom;
+  const globals = { window: win, document: win.document, navigator: win.navigator, location: win.location, history: win.history, PopStateEvent: win.PopStateEvent };
+  for (const [name, value] of Object.entries(globals)) vi.stubGlobal(name, value);
+  vi.stubGlobal('IS_REACT_ACT_ENVIRONMENT', true);
+  const consoleErrors: unknown[] = [];
+  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void consoleErrors.push(args));
+  const recoverable: unknown[] = [];
+  const { hydrateRoot } = await import('react-dom/client');
+  const container = dom.window.document.getElementById('root')!;
+  const root = await act(async () =>
+    hydrateRoot(container, app, { onRecoverableError: (error) => void recoverable.push(error) }),
+  );
+  const text = container.textContent ?? '';
+  await act(async () => root.unmount());
+  return { recoverable, consoleErrors, text };
+}
+
+describe('server rendering and hydration', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it('renders every component on a server with no window, in the neutral loading state', () => {
+    expect(typeof window).toBe('undefined');
+    const html = renderToString(<App />);
+    expect(html).toContain('loading:false');
+    expect(html).toContain('checking…');
+    expect(html).toContain('Sign in with Coze');
+    expect(html).not.toContain('protected content');
+  });
+
+  it.each([
+    ['signed out', undefined, 'signed-out:false'],
+    ['signed in', signedInStorage, 'signed-in:true'],
+  ] as const)('hydrates without a mismatch when %s, then shows the real state', async (_name, storage, expected) => {
+    const html = renderToString(<App />);
+    const { recoverable, consoleErrors, text } = await hydrate(html, <App tokenStorage={storage?.()} />);
+    expect(recoverable).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    expect(text).toContain(expected);
+    if (expected === 'signed-in:true') expect(text).toContain('protected content');
+  });
+});
