@@ -80,8 +80,12 @@ describe('lifecycle', () => {
       // The user works in the tab in front (a hidden tab's clicks would also wait on throttled frames).
       await tabA.bringToFront();
       await t.signIn(tabA);
-      for (const tab of tabs) {
-        await waitForStatus(tab, 'signed-in');
+      for (const [index, tab] of tabs.entries()) {
+        // Tab B signs in on tab A's broadcast, without a reload.
+        await waitForStatus(tab, 'signed-in').catch(async (error: unknown) => {
+          const seen = await probe(tab);
+          throw new Error(`round ${round}: tab ${index + 1} did not take up the sign-in; its statuses ${JSON.stringify(seen.statusHistory)}, events ${JSON.stringify(seen.events)}: ${String(error)}`);
+        });
         await waitForText(tab, 'user-name', 'Coze Tester');
       }
       const refreshesBefore = t.model.counters.tokenRefresh;
