@@ -20,6 +20,7 @@ export type {
   OAuthErrorCode,
   RequestKind,
   RequestLogEntry,
+  TokenGrantName,
   TokenLifetimes,
 } from './server/types.js';
 export { createTestClock, flushAsync } from './testClock.js';

@@ -5,4 +5,4 @@ export type { FakeCozeServer, FakeCozeServerOptions } from './server/nodeServer.
 export { createCozeModel } from './server/createCozeModel.js';
 export { NETWORK_ERROR } from './server/networkError.js';
 export { DEFAULT_COZE_BOT, echoAnswer } from './server/defaultFixtures.js';
-export type { CozeBot, CozeModel, CozeModelOptions } from './server/types.js';
+export type { CozeBot, CozeModel, CozeModelOptions, FailureKind, InjectedFailure, TokenGrantName } from './server/types.js';
