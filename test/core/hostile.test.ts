@@ -345,3 +345,47 @@ describe('hostile: the 401 rule in getCozeClient', () => {
     expect(isCozeAuthError(error, 'invalid_grant') || isCozeUnauthorized(error)).toBe(true);
   });
 });
+
+describe('found by the lifecycle e2e (L1, L2)', () => {
+  // L2: while the renewal a 401 asked for is on the wire, getToken() kept handing out the token
+  // Coze had just rejected: every poll in that window got a 401 of its own.
+  it('after a 401, callers wait for the renewal instead of getting the rejected token again', async () => {
+    const clock = createManualClock(START);
+    const model = fake.reset({ now: () => clock.now() + 3_600_000, accessTokenTtlSeconds: 60 });
+    const gate = gatedRefreshFetch();
+    const options = sessionOptions({ clock, fetch: gate.fetch });
+    const session = new CozeSession(options);
+    await signIn(session, model, options.navigate);
+    const rejected = session.getSnapshot().accessToken!;
+    clock.set(START + 61_000);
+    gate.hold();
+    const renewal = session.handleUnauthorized(rejected);
+    await settle();
+    const during = track(session.getToken());
+    await settle();
+    expect(during.settled).toBe(false); // it waits for the renewal…
+    await gate.release();
+    const fresh = await renewal;
+    expect(fresh).not.toBe(rejected);
+    expect(during.value).toBe(fresh); // …and gets the new token, never the rejected one
+  });
+
+  // L1: a tab took up another tab's sign-in from the channel message, then read its own copy of
+  // localStorage before the other tab's write had reached it, found no record, and signed out.
+  it('a read that does not yet show a sign-in handed over by message does not sign the tab out', async () => {
+    const model = fake.reset();
+    const lock = createLockRunner();
+    const items = new Map<string, string>();
+    const aOptions = sessionOptions({ lock, tokenStorage: mapAdapter(items, true) });
+    const a = new CozeSession(aOptions);
+    const lagging = new Map<string, string>(); // b's copy of storage: the write has not arrived
+    const b = new CozeSession(sessionOptions({ lock, tokenStorage: { ...mapAdapter(items, true), getItem: (key) => lagging.get(key) ?? null } }));
+    stops.push(a.mount(), b.mount());
+    await signIn(a, model, aOptions.navigate);
+    await settle();
+    expect(b.getSnapshot().status).toBe('signed-in'); // taken up from the message
+    window.dispatchEvent(new Event('focus')); // b re-reads its (lagging) storage
+    await expect(b.getToken()).resolves.toBe(a.getSnapshot().accessToken);
+    expect(b.getSnapshot().status).toBe('signed-in');
+  });
+});

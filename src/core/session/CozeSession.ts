@@ -72,6 +72,8 @@ export class CozeSession {
   #refreshing: { generation: number; promise: Promise<string> } | undefined;
   /** Sign-ins ended here: a copy of their record that storage failed to delete is never adopted again. */
   readonly #endedSessions = new Set<string>();
+  /** The access token Coze last answered 401 for: never handed out again, whatever its expiry says. */
+  #rejectedToken: string | undefined;
   #retryAttempt = 0;
   #storageFailing = false;
   /** The latest callback of this page load, for a `<CozeCallback>` that remounts after the URL was cleaned. */
@@ -264,9 +266,8 @@ export class CozeSession {
     }
     const { tokens } = this.#lifecycle;
     if (!tokens || this.#lifecycle.status !== 'signed-in') throw this.#signedOutError();
-    if (!options.forceRefresh && this.#clock.now() < refreshDueAt(tokens, this.config.refreshSkewSeconds)) {
-      return tokens.accessToken;
-    }
+    const fresh = this.#clock.now() < refreshDueAt(tokens, this.config.refreshSkewSeconds);
+    if (!options.forceRefresh && fresh && tokens.accessToken !== this.#rejectedToken) return tokens.accessToken;
     return this.refresh();
   }
 
@@ -278,7 +279,10 @@ export class CozeSession {
   async handleUnauthorized(rejectedToken: string): Promise<string> {
     const { tokens } = this.#lifecycle;
     if (tokens && tokens.accessToken !== rejectedToken) return this.getToken();
-    if (tokens) this.#expiry.learnFromRejection(tokens, this.#clock.now());
+    if (tokens) {
+      this.#rejectedToken = rejectedToken;
+      this.#expiry.learnFromRejection(tokens, this.#clock.now());
+    }
     return this.getToken({ forceRefresh: true });
   }
 
@@ -315,7 +319,8 @@ export class CozeSession {
   }
 
   #duringBackoff(tokens: StoredTokens, error: CozeAuthError): Promise<string> {
-    return this.#clock.now() < tokens.expiresAt ? Promise.resolve(tokens.accessToken) : Promise.reject(error);
+    const usable = this.#clock.now() < tokens.expiresAt && tokens.accessToken !== this.#rejectedToken;
+    return usable ? Promise.resolve(tokens.accessToken) : Promise.reject(error);
   }
 
   async #runRefresh(generation: number, start: StoredTokens): Promise<string> {
@@ -454,8 +459,12 @@ export class CozeSession {
     this.#emit({ type: 'storage-failed', error });
   }
 
-  /** Re-reads shared storage and takes what another tab wrote, if it is newer. */
-  #syncFromStorage(): void {
+  /**
+   * Re-reads shared storage and takes what another tab wrote, if it is newer. Only a storage
+   * event (`removed`) makes a missing record mean "signed out elsewhere": a read at any other
+   * moment may simply not show yet a sign-in that reached this tab by message.
+   */
+  #syncFromStorage(removed = false): void {
     const stored = this.#store.read();
     if (this.#store.lastReadFailed) return; // unreadable is not "signed out": nothing is known
     if (stored && this.#endedSessions.has(stored.sessionId)) return; // a record storage failed to delete
@@ -463,8 +472,7 @@ export class CozeSession {
       this.#consider(stored, 'storage');
       return;
     }
-    // The record is gone: another tab signed out (unless this tab's own writes are failing).
-    if (this.#lifecycle.status === 'signed-in' && !this.#storageFailing) this.#endSession('other-tab', undefined, false);
+    if (removed && this.#lifecycle.status === 'signed-in' && !this.#storageFailing) this.#endSession('other-tab', undefined, false);
   }
 
   /** Takes tokens from another tab (or shared storage) as the adoption rule says. */
@@ -500,7 +508,7 @@ export class CozeSession {
         this.#consider(message.tokens, 'message');
         return;
       case 'storage':
-        if (this.#store.sharedAcrossTabs) this.#syncFromStorage();
+        if (this.#store.sharedAcrossTabs) this.#syncFromStorage(true);
         return;
       case 'signed-out':
         // This sign-in ended elsewhere: end it now, before a late answer here could write it back.
