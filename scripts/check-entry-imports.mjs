@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = resolve(root, 'dist/index.js');
 
-// What the main entry may import: its peers and its one runtime dependency.
-const ALLOWED = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\/react-query($|\/)/, /^@coze\/api($|\/)/, /^oidc-client-ts$/];
+// What the main entry may import: its peers and its runtime dependencies (oidc-client-ts, axios).
+const ALLOWED = [/^react($|\/)/, /^react-dom($|\/)/, /^@tanstack\/react-query($|\/)/, /^@coze\/api($|\/)/, /^oidc-client-ts$/, /^axios$/];
 // Named so a failure says what leaked; anything else unknown fails too.
 const FORBIDDEN = [/^msw($|\/)/, /^node:/, /testing/i, /createCozeModel/];
 

@@ -8,6 +8,9 @@
 //     re-run after `npm run build` takes seconds instead of a reinstall.
 // Run `npm run build` first.
 //
+// `--update-lockfiles`: after the library's own dependencies changed, records them in each
+// example's lockfile (npm keeps a `file:` package's entry as it was; the check below notices).
+//
 // `--deps-only` (used by .ci/run in the background while lint and unit tests run, to hide the
 // download time): only the `npm ci` part, dist/ not needed. It holds examples/.install.lock; a
 // normal run waits for that lock first, then puts the current dist/ in place.
@@ -79,6 +82,40 @@ const needsInstall = (/** @type {string} */ dir) => {
 };
 
 const dirs = EXAMPLES.map((example) => ({ example, dir: join(root, 'examples', example) }));
+
+// npm records what the library depends on in each example's lockfile and never re-reads it for a
+// `file:` dependency, so `npm ci` would install the library without a dependency added since.
+const libraryDependencies = JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies ?? {});
+/** @param {string} dir */
+function lockedLibraryDependencies(dir) {
+  const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
+  const deps = lock.packages?.['node_modules/react-coze-auth']?.dependencies ?? {};
+  return JSON.stringify(Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b))));
+}
+const sortedLibraryDependencies = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(libraryDependencies)).sort(([a], [b]) => a.localeCompare(b))));
+
+if (process.argv.includes('--update-lockfiles')) {
+  for (const { example, dir } of dirs) {
+    const path = join(dir, 'package-lock.json');
+    const lock = JSON.parse(readFileSync(path, 'utf8'));
+    delete lock.packages['node_modules/react-coze-auth'];
+    writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
+    rmSync(join(dir, 'node_modules/react-coze-auth'), { recursive: true, force: true });
+    const child = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
+    if (child.status !== 0) process.exit(1);
+    console.log(`install-examples: ${example}: lockfile records react-coze-auth's dependencies ${lockedLibraryDependencies(dir)}`);
+  }
+  process.exit(0);
+}
+
+const outdated = dirs.filter(({ dir }) => lockedLibraryDependencies(dir) !== sortedLibraryDependencies);
+if (outdated.length > 0) {
+  for (const { example, dir } of outdated) {
+    console.error(`install-examples: ${example}'s lockfile has react-coze-auth depending on ${lockedLibraryDependencies(dir)}, package.json says ${sortedLibraryDependencies}.`);
+  }
+  console.error('Run `node scripts/install-examples.mjs --update-lockfiles` and commit the lockfiles.');
+  process.exit(1);
+}
 const fresh = dirs.filter(({ dir }) => needsInstall(dir));
 if (depsOnly) writeFileSync(lock, String(process.pid));
 const installed = await Promise.allSettled(fresh.map(({ dir }) => npmCi(dir)));
