@@ -199,9 +199,12 @@ describe('lifecycle', () => {
     expect(during.length, report).toBeGreaterThanOrEqual(2);
     expect(during.length, report).toBeLessThanOrEqual(6);
     for (const [index, gap] of gaps.entries()) expect(gap, `gap ${index + 1}: ${report}`).toBeGreaterThanOrEqual(0.8 * 1_000 * 2 ** index - 150);
-    // Every refresh request that reached Coze was counted (up to three per attempt: Chromium's own resends).
+    // Every refresh request that reached Coze was counted. With 503s that is one per attempt. With
+    // dropped connections Chromium's network stack resends a POST by itself, once per pooled socket
+    // it finds closed (observed 3–5 per attempt, more under load): that count measures the
+    // browser, not the library, whose attempts are the ones bounded above.
     expect(received.length, report).toBeGreaterThanOrEqual(during.length);
-    expect(received.length, report).toBeLessThanOrEqual((failure === 'network' ? 3 : 1) * during.length);
+    if (failure !== 'network') expect(received.length, report).toBe(during.length);
     expect(t.model.counters.tokenRefresh, report).toBe(received.length);
     expect(received.every(([, status]) => status !== 200), report).toBe(true);
     expect(await text(t.page, 'status')).toBe('signed-in');
