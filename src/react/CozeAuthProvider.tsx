@@ -4,7 +4,7 @@ import type { CozeAuthOptions } from '../core/config.js';
 import type { CozeClientOptions } from '../core/cozeClient.js';
 import { CozeSession } from '../core/session/CozeSession.js';
 import { CozeAuthContext, type CozeAuthContextValue } from './context.js';
-import { CozeMessagesProvider } from './i18n/context.js';
+import { CozeMessagesContext, useMessagesValue } from './i18n/context.js';
 import type { CozeAuthMessageOverrides } from './i18n/types.js';
 import { COZE_QUERY_SCOPE } from './queryKeys.js';
 
@@ -64,6 +64,7 @@ function useSessionFor(sessionProp: CozeSession | undefined, options: Partial<Co
 export function CozeAuthProvider(props: CozeAuthProviderProps): ReactNode {
   const { children, queryClient: queryClientProp, onRedirectCallback, session: sessionProp, clientOptions, locale, messages, ...options } = props;
   const session = useSessionFor(sessionProp, options);
+  const messagesValue = useMessagesValue(locale, messages);
   const surroundingQueryClient = useContext(QueryClientContext);
   const [ownQueryClient] = useState(() => (queryClientProp || surroundingQueryClient ? undefined : new QueryClient()));
   const queryClient = queryClientProp ?? surroundingQueryClient ?? (ownQueryClient as QueryClient);
@@ -84,9 +85,7 @@ export function CozeAuthProvider(props: CozeAuthProviderProps): ReactNode {
   );
   const content = (
     <CozeAuthContext.Provider value={value}>
-      <CozeMessagesProvider locale={locale} messages={messages}>
-        {children}
-      </CozeMessagesProvider>
+      <CozeMessagesContext.Provider value={messagesValue}>{children}</CozeMessagesContext.Provider>
     </CozeAuthContext.Provider>
   );
   if (queryClient === surroundingQueryClient) return content;

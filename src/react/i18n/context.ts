@@ -1,4 +1,4 @@
-import { createContext, useContext, useMemo, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useMemo, useSyncExternalStore } from 'react';
 import { en } from './messages.en.js';
 import { uiMessages } from './messages.js';
 import { browserLocale, resolveLocale } from './resolveLocale.js';
@@ -33,16 +33,12 @@ function subscribe(onChange: () => void): () => void {
 const serverLocale = (): CozeAuthLocale => 'en';
 
 /**
- * Hands the language down. Without a `locale` it follows the browser, read with
+ * The provider's {@link CozeMessagesValue}. Without a `locale` it follows the browser, read with
  * `useSyncExternalStore`: a server and the hydrating render say `en` (so the markup agrees), then
  * React re-renders in the browser's language; a client-only app renders it from the first frame.
- * (Its own component, not a hook of the provider: React 18 reads the client's snapshot in the
- * re-render that follows the provider's render-phase session update, even while hydrating.)
  */
-export function CozeMessagesProvider(props: { locale: string | undefined; messages: CozeAuthMessageOverrides | undefined; children?: ReactNode }): ReactNode {
-  const { locale, messages } = props;
+export function useMessagesValue(locale: string | undefined, overrides: CozeAuthMessageOverrides | undefined): CozeMessagesValue {
   const detected = useSyncExternalStore(subscribe, browserLocale, serverLocale);
   const resolved = locale ? resolveLocale(locale) : detected;
-  const value = useMemo(() => ({ locale: resolved, messages: uiMessages(resolved, messages), overrides: messages }), [resolved, messages]);
-  return <CozeMessagesContext.Provider value={value}>{props.children}</CozeMessagesContext.Provider>;
+  return useMemo(() => ({ locale: resolved, messages: uiMessages(resolved, overrides), overrides }), [resolved, overrides]);
 }
