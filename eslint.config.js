@@ -3,7 +3,9 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'storybook-static', 'node_modules', 'test-results', 'coverage', 'bench/results'] },
+  {
+    ignores: ['dist', 'storybook-static', 'node_modules', 'test-results', 'coverage', 'bench/results', 'examples/*/.next', 'examples/*/dist', 'examples/*/next-env.d.ts'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

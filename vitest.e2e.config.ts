@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['test/e2e/**/*.e2e.test.ts'],
+    // The example apps have their own run (vitest.examples.config.ts): they build first.
+    exclude: ['test/e2e/examples/**', 'node_modules/**'],
     globalSetup: ['test/e2e/support/globalSetup.ts'],
     // Each file drives its own Chromium; two at a time suit a 2-core CI machine.
     maxWorkers: 2,

@@ -2,12 +2,12 @@
 // `npm run check:package`: checks what users actually install, the packed tarball.
 //   1. build (skip with --no-build), and check the main entry imports no testing/msw/node: code
 //   2. npm pack into a temp dir
-//   3. publint and @arethetypeswrong/cli on that tarball
+//   3. publint and @arethetypeswrong/cli on that tarball; 'use client' on exactly the React modules
 //   4. a consumer project (test/package/consumer) installs the tarball and the peers, then
 //      type-checks and builds a sample app; its bundle must not contain the testing kit
 // Exits non-zero if any step fails; the temp dir is kept then, for a look.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,47 @@ run('publint (warnings count as errors)', bin('publint'), ['run', tarball, '--st
 // ESM-only package ("type": "module", exports with `import` only): the esm-only profile skips
 // node10 and node16-from-CJS resolution, which an ESM-only package cannot satisfy by design.
 run('arethetypeswrong (profile esm-only)', bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'table-flipped']);
+
+// ── 3b. 'use client' directives ───────────────────────────────────────────
+// React Server Components frameworks (Next.js App Router) put a module on the client side only if
+// its first statement is 'use client'. Every React module (hooks, components, browser APIs) must
+// have it; the framework-agnostic core, the fake server and the entry barrels must not, so that
+// server code can import `CozeSession`, constants and the testing server without a client boundary.
+const CLIENT_DIRS = /^dist\/(react|testing\/react)\//;
+
+/** The directive prologue of a module: the string-literal statements before anything else. @param {string} code */
+function directives(code) {
+  const found = [];
+  let rest = code.replace(/^#!.*\n/, '');
+  for (;;) {
+    rest = rest.replace(/^(?:\s+|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '');
+    const match = /^(["'])([^"'\\\n]*)\1\s*(?:;|\n|$)/.exec(rest);
+    if (!match) return found;
+    found.push(match[2]);
+    rest = rest.slice(match[0].length);
+  }
+}
+
+const unpacked = join(work, 'unpacked');
+mkdirSync(unpacked);
+if (run('unpack the tarball', 'tar', ['-xzf', tarball, '-C', unpacked]).ok) {
+  const modules = files.filter((file) => file.startsWith('dist/') && /\.(m?js)$/.test(file));
+  const clientModules = modules.filter((file) => CLIENT_DIRS.test(file));
+  const missing = clientModules.filter((file) => directives(readFileSync(join(unpacked, 'package', file), 'utf8'))[0] !== 'use client');
+  const unexpected = modules
+    .filter((file) => !CLIENT_DIRS.test(file))
+    .filter((file) => directives(readFileSync(join(unpacked, 'package', file), 'utf8')).includes('use client'));
+  check(
+    "'use client' is the first statement of every React module",
+    clientModules.length > 0 && missing.length === 0,
+    clientModules.length === 0 ? 'no React modules found under dist/react/' : missing.length ? `missing in: ${missing.join(', ')}` : `${clientModules.length} modules`,
+  );
+  check(
+    "no 'use client' in the core, the fake server or the entry barrels",
+    unexpected.length === 0,
+    unexpected.length ? `found in: ${unexpected.join(', ')}` : `${modules.length - clientModules.length} modules`,
+  );
+}
 
 // ── 4. consumer project ────────────────────────────────────────────────────
 const consumer = join(work, 'consumer');

@@ -1,4 +1,5 @@
 import { CozeCallback, CozeLoginButton, useCozeAuth } from 'react-coze-auth';
+import { ChatPanel } from './ChatPanel';
 import { demoConfig } from './config';
 import { EventLog } from './EventLog';
 import { ProfileCard } from './ProfileCard';
@@ -53,6 +54,7 @@ export function App() {
             <TokenPanel />
             <WorkspaceList />
             <EventLog />
+            <ChatPanel />
           </div>
         ) : (
           <section className="card hero">

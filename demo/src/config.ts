@@ -12,4 +12,6 @@ export const demoConfig = {
     webBaseURL: env.COZE_DEMO_WEB_BASE_URL || undefined,
     workspaceId: env.COZE_DEMO_WORKSPACE_ID || undefined,
   } satisfies CozeAuthOptions,
+  /** The bot the chat panel talks to: the local server's echo bot, or COZE_BOT_ID on real Coze. */
+  botId: env.COZE_DEMO_BOT_ID || undefined,
 };

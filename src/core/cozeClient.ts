@@ -36,13 +36,24 @@ function isUnauthorizedBody(response: AxiosResponse): boolean {
  */
 function withRenewalOnUnauthorized(session: CozeSession, send: AxiosLike): AxiosLike {
   return async (config) => {
+    let rejection: { response: AxiosResponse } | { error: unknown };
     try {
       const response = await send(config);
       if (!isUnauthorizedBody(response)) return response;
+      rejection = { response };
     } catch (error) {
       if (!isCozeUnauthorized(error)) throw error;
+      rejection = { error };
     }
-    const token = await session.handleUnauthorized(bearerOf(config.headers));
+    let token: string;
+    try {
+      token = await session.handleUnauthorized(bearerOf(config.headers));
+    } catch {
+      // No fresh token (the grant is dead, or signed out meanwhile): the caller gets Coze's own
+      // 401, not the renewal's error, which @coze/api would report as an HTTP 500.
+      if ('response' in rejection) return rejection.response;
+      throw rejection.error;
+    }
     return send({ ...config, headers: { ...config.headers, authorization: `Bearer ${token}` } });
   };
 }

@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
-import { useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { CozeAuthOptions } from '../core/config.js';
 import type { CozeClientOptions } from '../core/cozeClient.js';
 import { CozeSession } from '../core/session/CozeSession.js';
@@ -35,26 +35,50 @@ export interface CozeAuthProviderProps extends Partial<CozeAuthOptions> {
   messages?: CozeAuthMessageOverrides;
 }
 
-/** The options a session is built from; when any of them changes, so does the session. */
+/** The options a session is built from, as a string: when any of them changes, so does the session. */
 function sessionKey(options: Partial<CozeAuthOptions>): string {
   const { clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, tokenStorage, refreshSkewSeconds } = options;
-  return JSON.stringify([clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, refreshSkewSeconds, typeof tokenStorage === 'object' ? 'custom' : tokenStorage]);
+  const storageName = typeof tokenStorage === 'object' ? undefined : tokenStorage;
+  return JSON.stringify({ clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, refreshSkewSeconds, tokenStorage: storageName });
 }
 
 /**
- * One session per set of options (StrictMode-safe: the session is built in render, but its
- * constructor only reads; timers and listeners start in `mount()`). Changed options build a new
- * session — the old one unmounts — instead of being silently ignored.
+ * One session per set of options. Built during render (its constructor only reads; timers and
+ * listeners start in `mount()`), memoised on the options' values — not with a render-phase state
+ * update, which would make React 18 re-read external stores with client snapshots while hydrating.
+ * Changed options build a new session (the old one unmounts) instead of being silently ignored.
  */
 function useSessionFor(sessionProp: CozeSession | undefined, options: Partial<CozeAuthOptions>): CozeSession {
   const key = sessionKey(options);
-  const storage = typeof options.tokenStorage === 'object' ? options.tokenStorage : undefined;
-  const [built, setBuilt] = useState<{ key: string; storage: unknown; session: CozeSession } | undefined>(undefined);
-  if (sessionProp) return sessionProp;
-  if (built && built.key === key && built.storage === storage) return built.session;
-  const session = new CozeSession({ ...options, clientId: options.clientId ?? '', redirectUri: options.redirectUri ?? '' });
-  setBuilt({ key, storage, session });
-  return session;
+  const customStorage = typeof options.tokenStorage === 'object' ? options.tokenStorage : undefined;
+  const built = useMemo(() => {
+    if (sessionProp) return undefined;
+    const parsed = JSON.parse(key) as Partial<CozeAuthOptions>;
+    return new CozeSession({ ...parsed, tokenStorage: customStorage ?? parsed.tokenStorage, clientId: parsed.clientId ?? '', redirectUri: parsed.redirectUri ?? '' });
+  }, [sessionProp, key, customStorage]);
+  return sessionProp ?? (built as CozeSession);
+}
+
+const isSignedOut = (session: CozeSession) => session.getSnapshot().status === 'signed-out';
+const never = () => false;
+
+/**
+ * While signed out, fetches the sign-in code when the browser is idle, so the click on "Sign in"
+ * does not wait for it. Signed-in users never load it; the first render never waits for it.
+ */
+function usePrefetchWhileSignedOut(session: CozeSession): void {
+  const getSignedOut = useCallback(() => isSignedOut(session), [session]);
+  const signedOut = useSyncExternalStore(session.subscribe, getSignedOut, never);
+  useEffect(() => {
+    if (!signedOut) return;
+    const prefetch = () => session.prefetchSignIn();
+    if (typeof requestIdleCallback === 'function') {
+      const id = requestIdleCallback(prefetch, { timeout: 5_000 });
+      return () => cancelIdleCallback(id);
+    }
+    const timer = setTimeout(prefetch, 1_000);
+    return () => clearTimeout(timer);
+  }, [signedOut, session]);
 }
 
 /**
@@ -70,6 +94,7 @@ export function CozeAuthProvider(props: CozeAuthProviderProps): ReactNode {
   const queryClient = queryClientProp ?? surroundingQueryClient ?? (ownQueryClient as QueryClient);
 
   useEffect(() => session.mount(), [session]);
+  usePrefetchWhileSignedOut(session);
   useEffect(
     () =>
       session.onEvent((event) => {

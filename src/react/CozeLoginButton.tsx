@@ -20,7 +20,7 @@ export interface CozeLoginButtonProps extends Omit<ButtonHTMLAttributes<HTMLButt
  * shows `pendingChildren`; if the browser comes back from its back/forward cache it is usable again.
  */
 export function CozeLoginButton(props: CozeLoginButtonProps): ReactNode {
-  const { returnTo, children, pendingChildren, onError, disabled, ...rest } = props;
+  const { returnTo, children, pendingChildren, onError, disabled, onPointerEnter, onFocus, ...rest } = props;
   const session = useCozeSession();
   const { messages } = useCozeMessages();
   const [pending, setPending] = useState(false);
@@ -51,6 +51,15 @@ export function CozeLoginButton(props: CozeLoginButtonProps): ReactNode {
       disabled={disabled || pending}
       aria-busy={pending || undefined}
       data-state={pending ? 'pending' : 'idle'}
+      // A hover or focus usually comes a few hundred ms before the click: enough to fetch the sign-in code.
+      onPointerEnter={(event) => {
+        session.prefetchSignIn();
+        onPointerEnter?.(event);
+      }}
+      onFocus={(event) => {
+        session.prefetchSignIn();
+        onFocus?.(event);
+      }}
       onClick={start}
     >
       {label === undefined ? (pending ? messages.redirecting : messages.signIn) : label}

@@ -10,6 +10,7 @@ import { cozeQueryKey } from './queryKeys.js';
 export type UseCozeQueryOptions<TData, TError = Error> = Omit<UseQueryOptions<TData, TError, TData, readonly unknown[]>, 'queryKey' | 'queryFn'>;
 
 const DEFAULT_RETRIES = 3;
+const noSessionId = (): string | undefined => undefined;
 
 /**
  * A TanStack `useQuery` over the Coze client. The key is namespaced per signed-in session, the
@@ -26,7 +27,8 @@ export function useCozeQuery<TData, TError = Error>(
   const { session, clientOptions } = useCozeAuthContext();
   // Subscribe to the session id only: a token refresh must not re-render query consumers.
   const getSessionId = useCallback(() => session.getSnapshot().sessionId, [session]);
-  const sessionId = useSyncExternalStore(session.subscribe, getSessionId, getSessionId);
+  // Servers and hydration see no session (as useCozeAuth sees `loading`): the query starts after hydration.
+  const sessionId = useSyncExternalStore(session.subscribe, getSessionId, noSessionId);
   const client = getCozeClient(session, clientOptions);
   return useQuery<TData, TError, TData, readonly unknown[]>({
     retry: (failureCount, error) =>

@@ -4,8 +4,9 @@ export { createCozeModel } from './server/createCozeModel.js';
 export { cozeHandlers } from './server/mswHandlers.js';
 export { NETWORK_ERROR } from './server/networkError.js';
 export type { NetworkError } from './server/networkError.js';
-export { DEFAULT_COZE_USER, DEFAULT_COZE_WORKSPACES } from './server/defaultFixtures.js';
+export { DEFAULT_COZE_BOT, DEFAULT_COZE_USER, DEFAULT_COZE_WORKSPACES, echoAnswer } from './server/defaultFixtures.js';
 export type {
+  CozeBot,
   CozeClient,
   CozeCounters,
   CozeModel,
@@ -19,6 +20,7 @@ export type {
   OAuthErrorCode,
   RequestKind,
   RequestLogEntry,
+  TokenGrantName,
   TokenLifetimes,
 } from './server/types.js';
 export { createTestClock, flushAsync } from './testClock.js';

@@ -4,4 +4,5 @@ export { startFakeCozeServer } from './server/nodeServer.js';
 export type { FakeCozeServer, FakeCozeServerOptions } from './server/nodeServer.js';
 export { createCozeModel } from './server/createCozeModel.js';
 export { NETWORK_ERROR } from './server/networkError.js';
-export type { CozeModel, CozeModelOptions } from './server/types.js';
+export { DEFAULT_COZE_BOT, echoAnswer } from './server/defaultFixtures.js';
+export type { CozeBot, CozeModel, CozeModelOptions, FailureKind, InjectedFailure, TokenGrantName } from './server/types.js';

@@ -27,6 +27,7 @@ export function createTestTabLocks(): TabLocks & { isHeld(name: string): boolean
         waiters.set(name, list);
       });
     },
+    heldNames: () => Promise.resolve([...held]),
     isHeld: (name) => held.has(name),
   };
 }

@@ -12,7 +12,12 @@ export function useNow(intervalMs = 500): number {
   const [value, setValue] = useState(now);
   useEffect(() => {
     setValue(now());
-    const id = setInterval(() => setValue(now()), intervalMs);
+    const id = setInterval(() => {
+      // Portable-story tests never unmount their stories; once the test environment is torn down
+      // (no document) the tick must stop instead of updating a root that no longer has a page.
+      if (typeof document === 'undefined') clearInterval(id);
+      else setValue(now());
+    }, intervalMs);
     return () => clearInterval(id);
   }, [now, intervalMs]);
   return value;

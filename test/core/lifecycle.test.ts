@@ -26,7 +26,7 @@ const signedOut: LifecycleState = initialLifecycle(undefined);
 const signedIn: LifecycleState = initialLifecycle(tokens('a'));
 const signingIn: LifecycleState = reduce(signedOut, { type: 'callback-started' });
 const refreshing: LifecycleState = reduce(signedIn, { type: 'refresh-started', generation: 0 });
-const backingOff: LifecycleState = reduce(refreshing, { type: 'refresh-failed', generation: 0, error: transient, retryAt: 5_000, attempt: 1 });
+const backingOff: LifecycleState = reduce(refreshing, { type: 'refresh-failed', generation: 0, error: transient, failedAt: 4_000, retryAt: 5_000, attempt: 1 });
 
 type Row = [name: string, from: LifecycleState, action: LifecycleAction, expected: Partial<LifecycleState> | 'unchanged'];
 
@@ -44,7 +44,7 @@ const table: Row[] = [
   ['signed-out + refresh-started → unchanged', signedOut, { type: 'refresh-started', generation: 0 }, 'unchanged'],
   ['in flight + refreshed → idle, new tokens, error cleared', refreshing, { type: 'refreshed', generation: 0, tokens: tokens('b', 1) }, { refresh: { kind: 'idle' }, tokens: tokens('b', 1), error: undefined }],
   ['in flight + refreshed (older generation) → unchanged', refreshing, { type: 'refreshed', generation: 7, tokens: tokens('b', 1) }, 'unchanged'],
-  ['in flight + refresh-failed → backoff with the pending error', refreshing, { type: 'refresh-failed', generation: 0, error: transient, retryAt: 5_000, attempt: 1 }, { refresh: { kind: 'backoff', retryAt: 5_000, attempt: 1, error: transient }, error: transient }],
+  ['in flight + refresh-failed → backoff with the pending error', refreshing, { type: 'refresh-failed', generation: 0, error: transient, failedAt: 4_000, retryAt: 5_000, attempt: 1 }, { refresh: { kind: 'backoff', failedAt: 4_000, retryAt: 5_000, attempt: 1, error: transient }, error: transient }],
   ['backoff + rotation-adopted → idle, other tab’s tokens', backingOff, { type: 'rotation-adopted', generation: 0, tokens: tokens('c', 1) }, { refresh: { kind: 'idle' }, tokens: tokens('c', 1), error: undefined, generation: 0 }],
   ['signed-in + session-adopted → new generation', signedIn, { type: 'session-adopted', tokens: tokens('z', 0, 's2') }, { generation: 1, status: 'signed-in', tokens: tokens('z', 0, 's2') }],
   ['signed-out + session-adopted → signed-in, new generation', signedOut, { type: 'session-adopted', tokens: tokens('z', 0, 's2') }, { generation: 1, status: 'signed-in' }],

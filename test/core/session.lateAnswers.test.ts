@@ -1,5 +1,6 @@
 // Defects of one kind: an async step that resumes as if nothing happened while it waited.
-// Each test failed on the session before the lifecycle rewrite (numbers follow the issue).
+// Numbers follow the issue. Most of these failed on the session before the lifecycle rewrite;
+// the few that did not (e.g. `//host` refusals) guard behaviour that must stay.
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CozeAPI } from '@coze/api';
@@ -107,23 +108,31 @@ describe('1. sign-out sticks', () => {
   it('an older refresh answer cannot overwrite a newer sign-in', async () => {
     const clock = createManualClock(START);
     const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const gate = gatedFetch();
-    const options = sessionOptions({ clock, fetch: gate.fetch });
+    // Only refresh requests wait: the new sign-in's exchange lands first, the old refresh after it.
+    let releaseRefresh: () => void = () => undefined;
+    const refreshHeld = new Promise<void>((resolve) => (releaseRefresh = resolve));
+    let holdRefreshes = false;
+    const fetch = async (input: string, init: RequestInit) => {
+      if (holdRefreshes && String(init.body).includes('"refresh_token"')) await refreshHeld;
+      return globalThis.fetch(input, init);
+    };
+    const options = sessionOptions({ clock, fetch });
     const session = new CozeSession(options);
     await signIn(session, model, options.navigate);
+    const older = session.getSnapshot().sessionId;
     clock.set(START + 55_000);
-    gate.hold();
-    void session.getToken().catch(() => undefined);
+    holdRefreshes = true;
+    const lateRefresh = session.getToken().catch((error: unknown) => error);
     await settle();
-    // A new sign-in completes while the old refresh is still out.
     const callbackUrl = await startSignIn(session, model, options.navigate);
-    const second = session.handleRedirectCallback(callbackUrl);
-    await gate.release();
-    await second;
-    const newer = session.getSnapshot();
+    await session.handleRedirectCallback(callbackUrl);
+    const newer = session.getSnapshot().sessionId;
+    expect(newer).not.toBe(older);
+    releaseRefresh();
+    await lateRefresh;
     await settle();
-    expect(session.getSnapshot().sessionId).toBe(newer.sessionId);
-    expect(JSON.parse(sessionStorage.getItem(TOKEN_KEY)!).sessionId).toBe(newer.sessionId);
+    expect(session.getSnapshot().sessionId).toBe(newer);
+    expect(JSON.parse(sessionStorage.getItem(TOKEN_KEY)!).sessionId).toBe(newer);
   });
 });
 
@@ -452,5 +461,67 @@ describe('the rest', () => {
   it('CozeAPI is the real client', () => {
     fake.reset();
     expect(getCozeClient(new CozeSession(sessionOptions()))).toBeInstanceOf(CozeAPI);
+  });
+});
+
+describe('the 401 rule for streams', () => {
+  const sse = (events: [string, unknown][]) =>
+    new HttpResponse(events.map(([event, data]) => `event:${event}\ndata:${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`).join(''), {
+      headers: { 'Content-Type': 'text/event-stream' },
+    });
+
+  it('a stream rejected with 401 before its first event is renewed and retried once', async () => {
+    const clock = createManualClock(START);
+    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
+    const options = sessionOptions({ clock });
+    const session = new CozeSession(options);
+    await signIn(session, model, options.navigate);
+    const rejected = session.getSnapshot().accessToken!;
+    const seen: string[] = [];
+    fake.server.use(
+      http.post(`${API_ORIGIN}/v3/chat`, ({ request }) => {
+        const token = request.headers.get('authorization')?.replace('Bearer ', '') ?? '';
+        seen.push(token);
+        if (token === rejected) return HttpResponse.json({ code: 4100, msg: 'token expired' }, { status: 401 });
+        return sse([
+          ['conversation.message.delta', { role: 'assistant', type: 'answer', content: 'Hel' }],
+          ['conversation.message.delta', { role: 'assistant', type: 'answer', content: 'lo' }],
+          ['done', '[DONE]'],
+        ]);
+      }),
+    );
+    const client = getCozeClient(session);
+    let text = '';
+    for await (const part of await client.chat.stream({ bot_id: 'b', additional_messages: [] })) {
+      if (part.event === 'conversation.message.delta') text += (part.data as { content: string }).content;
+    }
+    expect(text).toBe('Hello');
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).not.toBe(rejected);
+    expect(model.counters.tokenRefresh).toBe(1);
+  });
+
+  it('a stream that fails after its first event is not sent again', async () => {
+    const clock = createManualClock(START);
+    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
+    const options = sessionOptions({ clock });
+    const session = new CozeSession(options);
+    await signIn(session, model, options.navigate);
+    let calls = 0;
+    fake.server.use(
+      http.post(`${API_ORIGIN}/v3/chat`, () => {
+        calls += 1;
+        return sse([
+          ['conversation.message.delta', { role: 'assistant', type: 'answer', content: 'Hel' }],
+          ['error', { code: 4100, msg: 'token expired' }],
+        ]);
+      }),
+    );
+    const client = getCozeClient(session);
+    const events: string[] = [];
+    for await (const part of await client.chat.stream({ bot_id: 'b', additional_messages: [] })) events.push(part.event);
+    expect(events).toEqual(['conversation.message.delta', 'error']);
+    expect(calls).toBe(1);
+    expect(model.counters.tokenRefresh).toBe(0);
   });
 });

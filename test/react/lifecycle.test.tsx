@@ -1,10 +1,10 @@
-// React-side defects of the lifecycle review (numbers follow the issue); each failed before.
+// React-side defects of the lifecycle review (numbers follow the issue).
 import { act, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { CozeAuthProvider, CozeCallback, RequireCozeAuth, useCozeAuth, useCozeSession } from '../../src/react/index';
-import { CLIENT_ID, redirectUri, sessionOptions, settle, startSignIn, setupFakeCoze } from '../helpers/harness';
+import { CLIENT_ID, redirectUri, sessionOptions, settle, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 
@@ -27,7 +27,7 @@ describe('callback page', () => {
   it('5. a <CozeCallback> remounted mid-exchange still gets the result and calls onSuccess once', async () => {
     await landOnCallback('/after');
     const session = new CozeSession(sessionOptions());
-    fake.state.model.setLatency(50);
+    fake.state.model.setLatency(300);
     const onSuccess = vi.fn();
     function Remounting() {
       const [key, setKey] = useState(0);
@@ -45,7 +45,9 @@ describe('callback page', () => {
         <Remounting />
       </CozeAuthProvider>,
     );
-    expect(window.location.search).toBe(''); // stripped at once
+    // Remount once the URL is clean but the exchange is still out (a router re-key, Suspense).
+    await waitFor(() => expect(window.location.search).toBe(''));
+    expect(fake.state.model.counters.tokenExchange).toBe(0);
     act(() => screen.getByText('remount').click());
     await waitFor(() => expect(onSuccess).toHaveBeenCalledWith('/after'));
     expect(onSuccess).toHaveBeenCalledTimes(1);
@@ -120,5 +122,30 @@ describe('12. changed provider options', () => {
       </StrictMode>,
     );
     expect([...seen].at(-1)).toBe(first);
+  });
+});
+
+describe('prefetching the sign-in code', () => {
+  it('happens when signed out and idle, and never for a signed-in user', async () => {
+    const model = fake.reset();
+    const signedOut = new CozeSession(sessionOptions());
+    const outSpy = vi.spyOn(signedOut, 'prefetchSignIn');
+    const inOptions = sessionOptions();
+    const signedIn = new CozeSession(inOptions);
+    await signIn(signedIn, model, inOptions.navigate);
+    const inSpy = vi.spyOn(signedIn, 'prefetchSignIn');
+    render(
+      <>
+        <CozeAuthProvider session={signedOut}>
+          <span />
+        </CozeAuthProvider>
+        <CozeAuthProvider session={signedIn}>
+          <span />
+        </CozeAuthProvider>
+      </>,
+    );
+    await waitFor(() => expect(outSpy).toHaveBeenCalled(), { timeout: 3_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(inSpy).not.toHaveBeenCalled();
   });
 });

@@ -173,6 +173,7 @@ describe('observability', () => {
       tokenErrors: 1,
       api: 2,
       apiUnauthorized: 1,
+      chat: 0,
       preflight: 1,
     });
   });

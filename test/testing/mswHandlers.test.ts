@@ -1,12 +1,14 @@
 // @vitest-environment node
+import { ChatEventType, CozeAPI, RoleType } from '@coze/api';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cozeHandlers, type CozeModel, type CozeTokenResponse } from '../../src/testing/index';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cozeHandlers, DEFAULT_COZE_BOT, echoAnswer, type CozeModel, type CozeTokenResponse } from '../../src/testing/index';
 import {
   API,
   APP,
   callbackParams,
+  CLIENT_ID,
   createTestModel,
   exchangeBody,
   pkceAuthorizeUrl,
@@ -90,5 +92,39 @@ describe('cozeHandlers (MSW)', () => {
     expect((await fetch('http://127.0.0.1:4010/v1/users/me')).status).toBe(401);
     expect((await fetch('http://127.0.0.1:4011/api/permission/oauth2/authorize')).status).toBe(400);
     expect(await (await fetch('http://127.0.0.1:4012/v1/users/me')).text()).toBe('fallback');
+  });
+
+  it('streams POST /v3/chat to @coze/api event by event, and stops the bot when the app aborts', async () => {
+    // The model clock, read when the bot stamps its completed answer.
+    const now = vi.fn(() => Date.now());
+    const { model } = createTestModel({ chatChunkDelayMs: 30, now });
+    use(model);
+    const { access_token: token } = model.issueTokens({ clientId: CLIENT_ID });
+    const client = new CozeAPI({ baseURL: API, token });
+    const additional_messages = [{ role: RoleType.User, content: 'one two three four', content_type: 'text' as const }];
+
+    const arrivals: number[] = [];
+    let answer = '';
+    for await (const part of client.chat.stream({ bot_id: DEFAULT_COZE_BOT.bot_id, additional_messages })) {
+      if (part.event !== ChatEventType.CONVERSATION_MESSAGE_DELTA) continue;
+      arrivals.push(performance.now());
+      answer += part.data.content;
+    }
+    expect(answer).toBe(echoAnswer('one two three four'));
+    expect((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThanOrEqual(25 * (arrivals.length - 1));
+
+    const abort = new AbortController();
+    const events: string[] = [];
+    let readsAtAbort = 0;
+    for await (const part of client.chat.stream({ bot_id: DEFAULT_COZE_BOT.bot_id, additional_messages }, { signal: abort.signal })) {
+      events.push(part.event);
+      if (part.event === ChatEventType.CONVERSATION_MESSAGE_DELTA) {
+        readsAtAbort = now.mock.calls.length;
+        abort.abort();
+      }
+    }
+    expect(events.at(-1)).toBe(ChatEventType.CONVERSATION_MESSAGE_DELTA);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(now.mock.calls.length).toBe(readsAtAbort);
   });
 });

@@ -140,6 +140,7 @@ describe('cli main()', () => {
         '--redirect-uri', 'http://localhost:5173/callback',
         '--app-origin', 'http://localhost:5173',
         '--access-ttl', '30',
+        '--chat-chunk-ms', '5',
         '--auto-approve',
       ],
       (line) => lines.push(line),
@@ -164,11 +165,35 @@ describe('cli main()', () => {
     expect(cors.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('takes the latency, token latency and clock offset knobs', async () => {
+    const server = await main(
+      ['--api-port', '0', '--web-port', '0', '--client-id', 'cli-app', '--latency', '20', '--token-latency', '150', '--clock-offset=-3600000'],
+      () => undefined,
+    );
+    if (!server) throw new Error('no server');
+    servers.push(server);
+    const tokens = server.model.issueTokens({ clientId: 'cli-app' });
+    // Coze's clock is an hour behind the real one.
+    expect(tokens.expires_in).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) - 3600 + 900);
+    expect(tokens.expires_in).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) - 3600 + 890);
+    const started = performance.now();
+    const refreshed = await fetch(`${server.apiOrigin}/api/permission/oauth2/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'refresh_token', client_id: 'cli-app', refresh_token: tokens.refresh_token }),
+    });
+    expect(refreshed.status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(160);
+    await expect(main(['--clock-offset=ahead'], () => undefined)).rejects.toThrow(/--clock-offset/);
+    await expect(main(['--token-latency', '-5'], () => undefined)).rejects.toThrow();
+  });
+
   it('prints the usage for --help and refuses bad flags', async () => {
     const lines: string[] = [];
     expect(await main(['--help'], (line) => lines.push(line))).toBeUndefined();
     expect(lines).toEqual([USAGE]);
     await expect(main(['--api-port', 'eighty'], () => undefined)).rejects.toThrow(/--api-port/);
+    await expect(main(['--chat-chunk-ms', '-5'], () => undefined)).rejects.toThrow(/--chat-chunk-ms/);
     await expect(main(['--no-such-flag'], () => undefined)).rejects.toThrow();
   });
 });

@@ -9,9 +9,12 @@ export interface TabLocks {
   tryHold(name: string): Promise<(() => void) | null>;
   /** Resolves once `name` is free (its holder released it or closed). */
   whenFree(name: string): Promise<void>;
+  /** Names of the locks held right now, by any tab. */
+  heldNames(): Promise<string[]>;
 }
 
 interface LockManagerLike {
+  query(): Promise<{ held?: { name?: string }[] }>;
   request<T>(name: string, callback: () => Promise<T> | T): Promise<T>;
   request<T>(name: string, options: { ifAvailable: true }, callback: (lock: unknown) => Promise<T> | T): Promise<T>;
 }
@@ -30,6 +33,7 @@ const release = () => undefined;
 export const noLocks: TabLocks = {
   tryHold: () => Promise.resolve(release),
   whenFree: () => Promise.resolve(),
+  heldNames: () => Promise.resolve([]),
 };
 
 /**
@@ -54,5 +58,13 @@ export const webLocks: TabLocks = {
     const locks = lockManager();
     if (!locks) return noLocks.whenFree(name);
     return locks.request(name, () => undefined).catch(() => undefined);
+  },
+  async heldNames() {
+    try {
+      const snapshot = await lockManager()?.query();
+      return (snapshot?.held ?? []).flatMap((lock) => (lock.name ? [lock.name] : []));
+    } catch {
+      return [];
+    }
   },
 };

@@ -18,6 +18,8 @@ const MESSAGE_TYPES = new Set(['tokens', 'signed-out', 'backoff', 'sync-request'
 
 /** A channel between the tabs of one origin for one client id. */
 export interface TabChannel {
+  /** False when messages cannot reach other tabs (no BroadcastChannel); storage events may still. Default true. */
+  readonly connected?: boolean;
   post(message: TabMessage): void;
   /** Called for messages from other tabs, and with `{ type: 'storage' }` for storage events on `storageKey`. */
   subscribe(listener: (message: TabMessage) => void): () => void;
@@ -40,6 +42,9 @@ export function createTabChannel(name: string, storageKey: string): TabChannel {
   const target = globalThis as typeof globalThis & Partial<Window>;
   let listening: BroadcastChannel | undefined;
   return {
+    get connected() {
+      return typeof BroadcastChannel === 'function';
+    },
     post(message) {
       const channel = listening ?? openChannel(name);
       try {

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock.js';
 import { CozeAuthError } from '../errors.js';
 import { parseTokenBody, type TokenResponse } from './tokenResponse.js';
 
@@ -9,6 +10,50 @@ export interface TokenClientContext {
   tokenEndpoint: string;
   clientId: string;
   fetch?: FetchLike;
+  /** Timers for the request timeout. Default: the real ones. */
+  clock?: Clock;
+  /** A token request unanswered after this long fails with `network_error` (transient). Default 30 s. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+interface RawAnswer {
+  response: Response;
+  body: unknown;
+  parsed: boolean;
+}
+
+/**
+ * Sends the request and reads the body, giving up after the timeout: a connection that is
+ * accepted and never answered (captive portals, proxies, mobile networks) must end in a transient
+ * `network_error`, not a promise that never settles and holds every caller of the refresh.
+ */
+function sendWithTimeout(ctx: TokenClientContext, init: RequestInit): Promise<RawAnswer> {
+  const doFetch = ctx.fetch ?? ((input, options) => globalThis.fetch(input, options));
+  const clock = ctx.clock ?? systemClock;
+  const controller = new AbortController();
+  let timer: unknown;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = clock.setTimeout(() => {
+      controller.abort();
+      reject(new CozeAuthError('network_error', 'The Coze token endpoint did not answer in time.'));
+    }, ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  });
+  const exchange = (async (): Promise<RawAnswer> => {
+    let response: Response;
+    try {
+      response = await doFetch(ctx.tokenEndpoint, { ...init, signal: controller.signal });
+    } catch (cause) {
+      throw new CozeAuthError('network_error', 'Could not reach the Coze token endpoint.', { cause });
+    }
+    try {
+      return { response, body: (await response.json()) as unknown, parsed: true };
+    } catch {
+      return { response, body: undefined, parsed: false };
+    }
+  })();
+  return Promise.race([exchange, timedOut]).finally(() => clock.clearTimeout(timer));
 }
 
 /** @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3 (body is JSON on Coze) */
@@ -73,27 +118,13 @@ async function postTokenRequest(
   payload: Record<string, string>,
   secrets: readonly string[],
 ): Promise<TokenResponse> {
-  const doFetch = ctx.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  let response: Response;
-  try {
-    response = await doFetch(ctx.tokenEndpoint, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(payload),
-      credentials: 'omit',
-      cache: 'no-store',
-    });
-  } catch (cause) {
-    throw new CozeAuthError('network_error', 'Could not reach the Coze token endpoint.', { cause });
-  }
-
-  let body: unknown;
-  let parsed = true;
-  try {
-    body = await response.json();
-  } catch {
-    parsed = false;
-  }
+  const { response, body, parsed } = await sendWithTimeout(ctx, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(payload),
+    credentials: 'omit',
+    cache: 'no-store',
+  });
   const logid = readLogid(response, body);
   const oauthError = parsed ? readOAuthError(body) : undefined;
   const status = response.status;

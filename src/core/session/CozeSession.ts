@@ -11,6 +11,8 @@ import { webLocks, type TabLocks } from '../browser/lock.js';
 import { createTabChannel, type TabChannel, type TabMessage } from '../browser/tabChannel.js';
 import type { WakeReason } from '../browser/wakeEvents.js';
 import { runOncePerCallback } from './callbackRegistry.js';
+import { decideAdoption, rotationOf } from './adoption.js';
+import { loadSignInFlow, loadTokenClient, notSignedIn, randomId, reportListenerError, toCozeAuthError } from './sessionSupport.js';
 import { ExpiryEstimator } from './expiryEstimator.js';
 import { initialLifecycle, reduce, toAuthState, type LifecycleAction, type LifecycleState } from './lifecycle.js';
 import { RefreshScheduler, type WakeEventSource } from './refreshScheduler.js';
@@ -43,48 +45,6 @@ export interface CozeSessionOptions extends CozeAuthOptions {
   wakeEvents?: WakeEventSource;
 }
 
-// The token client is needed only when a refresh is due, so it is loaded on demand (and
-// prefetched on mount while signed in, so a refresh while offline does not depend on loading it).
-let tokenClientModule: Promise<typeof import('../protocol/tokenClient.js')> | undefined;
-function loadTokenClient(): Promise<typeof import('../protocol/tokenClient.js')> {
-  tokenClientModule ??= import('../protocol/tokenClient.js').catch((cause: unknown) => {
-    tokenClientModule = undefined;
-    throw new CozeAuthError('network_error', 'Could not load the token client.', { cause });
-  });
-  return tokenClientModule;
-}
-
-function randomId(): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function notSignedIn(): CozeAuthError {
-  return new CozeAuthError('login_required', 'Not signed in to Coze.');
-}
-
-function toCozeAuthError(error: unknown): CozeAuthError {
-  if (error instanceof CozeAuthError) return error;
-  return new CozeAuthError('authorization_error', 'Sign-in failed unexpectedly.', { cause: error });
-}
-
-/** Reports an app listener's exception without letting it change the session's course. */
-function reportListenerError(error: unknown): void {
-  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-  if (report) report(error);
-  else globalThis.setTimeout(() => { throw error; }, 0);
-}
-
-/** Of two sign-ins, the one that completed later wins (ties broken by id), so tabs converge on one. */
-function isNewerSignIn(a: StoredTokens, b: StoredTokens): boolean {
-  const at = a.signedInAt ?? a.obtainedAt;
-  const bt = b.signedInAt ?? b.obtainedAt;
-  return at !== bt ? at > bt : a.sessionId > b.sessionId;
-}
-
-const rotationOf = (tokens: StoredTokens) => tokens.rotation ?? 0;
-
 /**
  * Owns one Coze sign-in: the PKCE redirect, the callback, token storage, proactive and on-demand
  * refresh (single-flight, cross-tab), and sign-out. Its state changes only through the pure
@@ -109,7 +69,11 @@ export class CozeSession {
   readonly #eventListeners = new Set<(event: CozeAuthEvent) => void>();
   #lifecycle: LifecycleState;
   #snapshot: CozeAuthState;
-  #refreshing: Promise<string> | undefined;
+  #refreshing: { generation: number; promise: Promise<string> } | undefined;
+  /** Sign-ins ended here: a copy of their record that storage failed to delete is never adopted again. */
+  readonly #endedSessions = new Set<string>();
+  /** The access token Coze last answered 401 for: never handed out again, whatever its expiry says. */
+  #rejectedToken: string | undefined;
   #retryAttempt = 0;
   #storageFailing = false;
   /** The latest callback of this page load, for a `<CozeCallback>` that remounts after the URL was cleaned. */
@@ -123,7 +87,7 @@ export class CozeSession {
     this.#store = new TokenStore(resolveTokenStorage(options.tokenStorage), this.config.clientId);
     this.#transactions = options.transactionStorage;
     this.#clock = options.clock ?? systemClock;
-    this.#tokenClient = { tokenEndpoint: this.config.tokenEndpoint, clientId: this.config.clientId, fetch: options.fetch };
+    this.#tokenClient = { tokenEndpoint: this.config.tokenEndpoint, clientId: this.config.clientId, fetch: options.fetch, clock: this.#clock };
     this.#navigate = options.navigate ?? ((url) => globalThis.location.assign(url));
     this.#tabs = new TabSync(
       options.tabChannel ?? createTabChannel(`coze-auth.${this.config.clientId}`, this.#store.key),
@@ -137,7 +101,7 @@ export class CozeSession {
     this.#lifecycle = initialLifecycle(stored, this.#pendingCallbackUrl !== undefined);
     this.#snapshot = toAuthState(this.#lifecycle);
     // Start loading the sign-in flow now: the download overlaps the app's own start.
-    if (this.#pendingCallbackUrl) void import('./signInFlow.js').catch(() => undefined);
+    if (this.#pendingCallbackUrl) this.prefetchSignIn();
   }
 
   // ── subscription ───────────────────────────────────────────────────────────
@@ -184,12 +148,22 @@ export class CozeSession {
       this.#mounts -= 1;
       if (this.#mounts === 0) {
         this.#scheduler.stop();
-        this.#tabs.stop();
+        // A refresh on the wire keeps its rotation claimed until it is answered (see #startRefresh).
+        this.#tabs.stop({ keepRotation: this.#refreshing !== undefined });
       }
     };
   }
 
   // ── sign-in ───────────────────────────────────────────────────────────────
+
+  /**
+   * Starts downloading the sign-in code (the flow and oidc-client-ts, in parallel) so a click on
+   * "Sign in" can leave for Coze at once. Idempotent; never throws. The provider calls it when
+   * signed out and idle, the login button on hover and focus; a signed-in user never pays for it.
+   */
+  prefetchSignIn(): void {
+    void loadSignInFlow().catch(() => undefined);
+  }
 
   /**
    * Redirects to Coze's authorize page with a fresh PKCE pair and `state`. Throws
@@ -198,7 +172,7 @@ export class CozeSession {
    */
   async login(options: LoginOptions = {}): Promise<void> {
     try {
-      const { startAuthorization } = await import('./signInFlow.js');
+      const { startAuthorization } = await loadSignInFlow();
       const url = await startAuthorization(this.config, this.#transactions, options.returnTo);
       this.#dispatch({ type: 'error-cleared' });
       this.#navigate(url);
@@ -252,7 +226,7 @@ export class CozeSession {
     // Before anything is awaited: even if the lazy chunk fails to load, the code leaves the address bar.
     stripCallbackFromAddressBar(url);
     try {
-      const flow = await import('./signInFlow.js');
+      const flow = await loadSignInFlow();
       const completed = await flow.completeAuthorization(this.config, this.#transactions, this.#tokenClient, url);
       if (generation === undefined || !this.#isCurrent(generation)) {
         // Signed out, or another tab's sign-in was adopted, while the code was exchanged.
@@ -292,9 +266,8 @@ export class CozeSession {
     }
     const { tokens } = this.#lifecycle;
     if (!tokens || this.#lifecycle.status !== 'signed-in') throw this.#signedOutError();
-    if (!options.forceRefresh && this.#clock.now() < refreshDueAt(tokens, this.config.refreshSkewSeconds)) {
-      return tokens.accessToken;
-    }
+    const fresh = this.#clock.now() < refreshDueAt(tokens, this.config.refreshSkewSeconds);
+    if (!options.forceRefresh && fresh && tokens.accessToken !== this.#rejectedToken) return tokens.accessToken;
     return this.refresh();
   }
 
@@ -306,7 +279,10 @@ export class CozeSession {
   async handleUnauthorized(rejectedToken: string): Promise<string> {
     const { tokens } = this.#lifecycle;
     if (tokens && tokens.accessToken !== rejectedToken) return this.getToken();
-    if (tokens) this.#expiry.learnFromRejection(tokens, this.#clock.now());
+    if (tokens) {
+      this.#rejectedToken = rejectedToken;
+      this.#expiry.learnFromRejection(tokens, this.#clock.now());
+    }
     return this.getToken({ forceRefresh: true });
   }
 
@@ -317,27 +293,34 @@ export class CozeSession {
    * and retries with backoff; when Coze rejects the refresh token the session ends with `invalid_grant`.
    */
   refresh(): Promise<string> {
-    const { tokens, refresh, status } = this.#lifecycle;
+    const { tokens, refresh, status, error } = this.#lifecycle;
     if (!tokens || status !== 'signed-in') return Promise.reject(this.#signedOutError());
-    if (refresh.kind === 'backoff' && !this.#refreshing) return this.#duringBackoff(tokens, refresh.error);
+    if (refresh.kind === 'backoff') return this.#duringBackoff(tokens, refresh.error);
+    // A backoff retry on the wire is still the backoff: callers do not wait on it (it may hang until its timeout).
+    if (refresh.kind === 'in-flight' && this.#retryAttempt > 0 && error?.isTransient) return this.#duringBackoff(tokens, error);
     return this.#startRefresh();
   }
 
   #startRefresh(): Promise<string> {
-    if (!this.#refreshing) {
-      const { generation, tokens } = this.#lifecycle;
-      const run = this.#runRefresh(generation, tokens as StoredTokens);
-      this.#refreshing = run;
+    const { generation, tokens } = this.#lifecycle;
+    // A refresh from an older generation (before a sign-out and a new sign-in) is not this session's.
+    if (this.#refreshing?.generation !== generation) {
+      const promise = this.#runRefresh(generation, tokens as StoredTokens);
+      const current = { generation, promise };
+      this.#refreshing = current;
       const done = () => {
-        if (this.#refreshing === run) this.#refreshing = undefined;
+        if (this.#refreshing === current) this.#refreshing = undefined;
+        // Unmounted while spending: the rotation was kept claimed until the answer; now it can go.
+        if (!this.#scheduler.running) this.#tabs.releaseRotation();
       };
-      run.then(done, done);
+      promise.then(done, done);
     }
-    return this.#refreshing;
+    return this.#refreshing.promise;
   }
 
   #duringBackoff(tokens: StoredTokens, error: CozeAuthError): Promise<string> {
-    return this.#clock.now() < tokens.expiresAt ? Promise.resolve(tokens.accessToken) : Promise.reject(error);
+    const usable = this.#clock.now() < tokens.expiresAt && tokens.accessToken !== this.#rejectedToken;
+    return usable ? Promise.resolve(tokens.accessToken) : Promise.reject(error);
   }
 
   async #runRefresh(generation: number, start: StoredTokens): Promise<string> {
@@ -348,13 +331,19 @@ export class CozeSession {
       if (!this.#isCurrent(generation) || !current) return this.#afterSupersede();
       if (rotationOf(current) > rotationOf(start)) return current.accessToken; // handed over meanwhile
       if (!current.refreshToken) return this.#expireWithoutRefreshToken(current);
-      const rotation = rotationOf(current);
-      if (await this.#tabs.claimRotation(current.sessionId, rotation)) {
+      const claim = await this.#tabs.claimRotation(current.sessionId, rotationOf(current));
+      if (claim === true) {
         if (!this.#isCurrent(generation)) return this.#afterSupersede();
         return this.#spendRefreshToken(generation, current);
       }
-      // Another tab is spending this refresh token: wait for its hand-over instead of spending it again.
-      const outcome = await this.#tabs.waitForOtherTab(current.sessionId, rotation, this.#nextTransition());
+      // Another tab spent (or is spending) this refresh token. Without a channel a sessionStorage
+      // tab can never receive the rotated one: it steps aside rather than spend a dead token.
+      if (!this.#store.sharedAcrossTabs && !this.#tabs.canHandOver) {
+        this.#endSession('other-tab', new CozeAuthError('login_required', 'This sign-in was renewed in another tab; sign in again here.'), false);
+        throw this.#signedOutError();
+      }
+      // Wait for its hand-over instead of spending it again.
+      const outcome = await this.#tabs.waitForOtherTab(current.sessionId, claim, this.#nextTransition());
       if (outcome.kind === 'backoff' && this.#isCurrent(generation)) {
         const error = new CozeAuthError('server_error', 'Another tab is retrying the refresh after a failure.');
         this.#enterBackoff(generation, error, outcome.retryAt + retryDelayMs(0), false);
@@ -394,7 +383,7 @@ export class CozeSession {
   }
 
   #enterBackoff(generation: number, error: CozeAuthError, retryAt: number, announce: boolean): void {
-    this.#dispatch({ type: 'refresh-failed', generation, error, retryAt, attempt: this.#retryAttempt });
+    this.#dispatch({ type: 'refresh-failed', generation, error, failedAt: this.#clock.now(), retryAt, attempt: this.#retryAttempt });
     const tokens = this.#lifecycle.tokens;
     if (announce && tokens) {
       this.#tabs.post({ type: 'backoff', sessionId: tokens.sessionId, rotation: rotationOf(tokens), retryAt });
@@ -470,43 +459,46 @@ export class CozeSession {
     this.#emit({ type: 'storage-failed', error });
   }
 
-  /** Re-reads shared storage and takes what another tab wrote, if it is newer. */
-  #syncFromStorage(): void {
+  /**
+   * Re-reads shared storage and takes what another tab wrote, if it is newer. Only a storage
+   * event (`removed`) makes a missing record mean "signed out elsewhere": a read at any other
+   * moment may simply not show yet a sign-in that reached this tab by message.
+   */
+  #syncFromStorage(removed = false): void {
     const stored = this.#store.read();
+    if (this.#store.lastReadFailed) return; // unreadable is not "signed out": nothing is known
+    if (stored && this.#endedSessions.has(stored.sessionId)) return; // a record storage failed to delete
     if (stored) {
       this.#consider(stored, 'storage');
       return;
     }
-    // The record is gone: another tab signed out (unless this tab's own writes are failing).
-    if (this.#lifecycle.status === 'signed-in' && !this.#storageFailing) this.#endSession('other-tab', undefined, false);
+    if (removed && this.#lifecycle.status === 'signed-in' && !this.#storageFailing) this.#endSession('other-tab', undefined, false);
   }
 
-  /** Decides what tokens from another tab (or shared storage) mean for this one. */
+  /** Takes tokens from another tab (or shared storage) as the adoption rule says. */
   #consider(incoming: StoredTokens, via: 'storage' | 'message'): void {
-    const { status, tokens: mine, generation } = this.#lifecycle;
     const shared = this.#store.sharedAcrossTabs;
-    if (status === 'signing-in') return; // this tab's own sign-in completes first, then tabs converge
-    if (mine && status === 'signed-in' && incoming.sessionId === mine.sessionId) {
-      if (rotationOf(incoming) <= rotationOf(mine)) return;
-      this.#expiry.learnFrom(incoming);
-      if (!shared) this.#persist(incoming);
-      this.#retryAttempt = 0;
-      this.#dispatch({ type: 'rotation-adopted', generation, tokens: incoming });
-      this.#emit({ type: 'refreshed', expiresAt: incoming.expiresAt, source: 'other-tab' });
-      return;
+    if (this.#endedSessions.has(incoming.sessionId)) return;
+    switch (decideAdoption(this.#lifecycle, incoming, shared, via)) {
+      case 'ignore':
+        return;
+      case 'rewrite-storage':
+        if (this.#lifecycle.tokens) this.#persist(this.#lifecycle.tokens);
+        return;
+      case 'rotation':
+        this.#expiry.learnFrom(incoming);
+        if (!shared) this.#persist(incoming); // a duplicated tab keeps its own copy current
+        this.#retryAttempt = 0;
+        this.#dispatch({ type: 'rotation-adopted', generation: this.#lifecycle.generation, tokens: incoming });
+        this.#emit({ type: 'refreshed', expiresAt: incoming.expiresAt, source: 'other-tab' });
+        return;
+      case 'session':
+        this.#expiry.learnFrom(incoming);
+        this.#tabs.releaseRotation();
+        this.#retryAttempt = 0;
+        this.#dispatch({ type: 'session-adopted', tokens: incoming });
+        this.#emit({ type: 'signed-in', expiresAt: incoming.expiresAt, source: 'other-tab' });
     }
-    // Another sign-in. Only shared storage makes it ours: a sessionStorage tab keeps its own.
-    if (!shared) return;
-    if (mine && status === 'signed-in' && !isNewerSignIn(incoming, mine)) {
-      // Ours is the newer sign-in: make storage say so, and the other tab will adopt it.
-      if (via === 'storage') this.#persist(mine);
-      return;
-    }
-    this.#expiry.learnFrom(incoming);
-    this.#tabs.releaseRotation();
-    this.#retryAttempt = 0;
-    this.#dispatch({ type: 'session-adopted', tokens: incoming });
-    this.#emit({ type: 'signed-in', expiresAt: incoming.expiresAt, source: 'other-tab' });
   }
 
   #onTabMessage(message: TabMessage): void {
@@ -516,7 +508,7 @@ export class CozeSession {
         this.#consider(message.tokens, 'message');
         return;
       case 'storage':
-        if (this.#store.sharedAcrossTabs) this.#syncFromStorage();
+        if (this.#store.sharedAcrossTabs) this.#syncFromStorage(true);
         return;
       case 'signed-out':
         // This sign-in ended elsewhere: end it now, before a late answer here could write it back.
@@ -560,9 +552,13 @@ export class CozeSession {
   #onWake(reason: WakeReason): void {
     if (this.#store.sharedAcrossTabs) this.#syncFromStorage();
     const { refresh } = this.#lifecycle;
-    // Back online with a retry pending: the retry runs now instead of at its planned time (still one request).
+    // Back online with a retry pending: the wait is cut to half its step (once per step, so a
+    // flapping connection cannot turn the backoff into one request per flap).
     if (refresh.kind === 'backoff') {
-      if (reason === 'online') void this.#startRefresh().catch(() => undefined);
+      if (reason !== 'online') return;
+      const halfway = refresh.failedAt + (refresh.retryAt - refresh.failedAt) / 2;
+      if (this.#clock.now() >= halfway) void this.#startRefresh().catch(() => undefined);
+      else this.#scheduler.planAt(halfway, () => void this.#startRefresh().catch(() => undefined));
       return;
     }
     this.#checkExpiry();
@@ -582,6 +578,7 @@ export class CozeSession {
 
   #endSession(reason: SignOutReason, error: CozeAuthError | undefined, announce = true): void {
     const ended = this.#lifecycle.tokens;
+    if (ended) this.#endedSessions.add(ended.sessionId);
     // Told by another tab: in shared storage it already cleared the record (and a newer sign-in may be there now).
     if (!(reason === 'other-tab' && this.#store.sharedAcrossTabs)) this.#store.clear();
     this.#retryAttempt = 0;

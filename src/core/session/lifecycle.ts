@@ -16,7 +16,7 @@ export type RefreshPhase =
   | { readonly kind: 'idle' }
   | { readonly kind: 'in-flight' }
   /** A transient failure; one retry is scheduled at `retryAt`, and callers share its outcome. */
-  | { readonly kind: 'backoff'; readonly retryAt: number; readonly attempt: number; readonly error: CozeAuthError };
+  | { readonly kind: 'backoff'; readonly failedAt: number; readonly retryAt: number; readonly attempt: number; readonly error: CozeAuthError };
 
 export interface LifecycleState {
   readonly generation: number;
@@ -38,7 +38,7 @@ export type LifecycleAction =
   | ({ readonly type: 'sign-in-failed'; readonly error: CozeAuthError; readonly keepSession: boolean } & Stamped)
   | ({ readonly type: 'refresh-started' } & Stamped)
   | ({ readonly type: 'refreshed'; readonly tokens: StoredTokens } & Stamped)
-  | ({ readonly type: 'refresh-failed'; readonly error: CozeAuthError; readonly retryAt: number; readonly attempt: number } & Stamped)
+  | ({ readonly type: 'refresh-failed'; readonly error: CozeAuthError; readonly failedAt: number; readonly retryAt: number; readonly attempt: number } & Stamped)
   /** A newer rotation of this sign-in, from another tab or from storage. */
   | ({ readonly type: 'rotation-adopted'; readonly tokens: StoredTokens } & Stamped)
   /** Another tab's (newer) sign-in replaces this one. */
@@ -88,7 +88,7 @@ export function reduce(state: LifecycleState, action: LifecycleAction): Lifecycl
       if (state.status !== 'signed-in') return state;
       return {
         ...state,
-        refresh: { kind: 'backoff', retryAt: action.retryAt, attempt: action.attempt, error: action.error },
+        refresh: { kind: 'backoff', failedAt: action.failedAt, retryAt: action.retryAt, attempt: action.attempt, error: action.error },
         error: action.error,
       };
     case 'session-adopted':

@@ -35,11 +35,19 @@ export class TabSync {
     });
   }
 
-  /** Stops listening and lets go of the rotation lock: an unmounted or signed-out session spends nothing. */
-  stop(): void {
+  /**
+   * Stops listening and lets go of the rotation lock — unless a refresh is still on the wire
+   * (`keepRotation`): another tab must not spend the same token before its answer lands.
+   */
+  stop({ keepRotation = false }: { keepRotation?: boolean } = {}): void {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
-    this.releaseRotation();
+    if (!keepRotation) this.releaseRotation();
+  }
+
+  /** False when no channel can carry rotated tokens to other tabs (no BroadcastChannel). */
+  get canHandOver(): boolean {
+    return this.#channel?.connected !== false && this.#channel !== undefined;
   }
 
   post(message: TabMessage): void {
@@ -51,18 +59,30 @@ export class TabSync {
   }
 
   /**
-   * Claims the right to spend `rotation` of `sessionId`'s refresh token. True when this tab holds
-   * it (now or already); false when another tab does. The claim is kept after the refresh, so a
-   * tab still holding the spent token can tell, and is released when the next one is claimed.
+   * Claims the right to spend `rotation` of `sessionId`'s refresh token: `true` when this tab
+   * holds it (now or already), else the rotation another tab claimed (this one or a later one:
+   * then this tab's copy is older than what was already spent). A claim is kept after the
+   * refresh, so a tab still holding the spent token can tell, and released when the next is claimed.
    */
-  async claimRotation(sessionId: string, rotation: number): Promise<boolean> {
+  async claimRotation(sessionId: string, rotation: number): Promise<true | number> {
     const name = this.#lockName(sessionId, rotation);
     if (this.#held?.name === name) return true;
+    const claimed = await this.#newestClaimedElsewhere(sessionId);
+    if (claimed !== undefined && claimed >= rotation) return claimed;
     const release = await this.#locks.tryHold(name);
-    if (!release) return false;
+    if (!release) return rotation;
     this.releaseRotation();
     this.#held = { name, release };
     return true;
+  }
+
+  async #newestClaimedElsewhere(sessionId: string): Promise<number | undefined> {
+    const prefix = `${this.#prefix}.${sessionId}.`;
+    const rotations = (await this.#locks.heldNames())
+      .filter((name) => name.startsWith(prefix) && name !== this.#held?.name)
+      .map((name) => Number(name.slice(prefix.length)))
+      .filter(Number.isFinite);
+    return rotations.length > 0 ? Math.max(...rotations) : undefined;
   }
 
   releaseRotation(): void {

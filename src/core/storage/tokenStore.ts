@@ -55,12 +55,17 @@ export class TokenStore {
     return this.#adapter.sharedAcrossTabs === true;
   }
 
+  /** True when the last {@link read} could not read storage at all (as opposed to finding nothing). */
+  lastReadFailed = false;
+
   /** The stored tokens, or undefined. A corrupt record is removed rather than trusted. */
   read(): StoredTokens | undefined {
     let raw: string | null;
     try {
       raw = this.#adapter.getItem(this.key);
+      this.lastReadFailed = false;
     } catch {
+      this.lastReadFailed = true;
       return undefined;
     }
     if (raw === null) return undefined;
@@ -84,11 +89,16 @@ export class TokenStore {
     }
   }
 
+  /** Removes the record; where removing throws, overwrites it with an empty (unusable) one. */
   clear(): void {
     try {
       this.#adapter.removeItem(this.key);
     } catch {
-      // A storage that cannot delete still gets signed out in memory.
+      try {
+        this.#adapter.setItem(this.key, '');
+      } catch {
+        // Neither works: the session still signs out in memory and ignores this record from now on.
+      }
     }
   }
 }

@@ -21,6 +21,11 @@ export const USAGE = `Usage: fake-coze [options]
   --redirect-uri <url>  registered redirect URI, repeatable (default ${DEFAULTS.redirectUri})
   --app-origin <url>    browser origin allowed by CORS, repeatable (default: the redirect URIs' origins)
   --access-ttl <s>      access token lifetime in seconds (default 900)
+  --latency <ms>        delay before every answer (default 0)
+  --token-latency <ms>  extra delay of token endpoint answers, code exchange and refresh (default 0)
+  --clock-offset=<ms>   Coze's clock minus the real one (default 0); a negative value needs the
+                        "=" form: --clock-offset=-3600000 is a browser an hour ahead of Coze
+  --chat-chunk-ms <n>   pause before each streamed answer chunk of POST /v3/chat (default 0)
   --auto-approve        skip the consent page`;
 
 /**
@@ -45,6 +50,10 @@ export async function main(
       'redirect-uri': { type: 'string', multiple: true },
       'app-origin': { type: 'string', multiple: true },
       'access-ttl': { type: 'string' },
+      latency: { type: 'string' },
+      'token-latency': { type: 'string' },
+      'clock-offset': { type: 'string' },
+      'chat-chunk-ms': { type: 'string' },
       'auto-approve': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -56,6 +65,10 @@ export async function main(
   const redirectUris = values['redirect-uri'] ?? [DEFAULTS.redirectUri];
   const appOrigins = values['app-origin'];
   const accessTtl = values['access-ttl'];
+  const latency = values.latency;
+  const tokenLatency = values['token-latency'];
+  const clockOffset = values['clock-offset'];
+  const chatChunkMs = values['chat-chunk-ms'];
   const server = await startFakeCozeServer({
     apiPort: integer('--api-port', values['api-port'], DEFAULTS.apiPort),
     webPort: integer('--web-port', values['web-port'], DEFAULTS.webPort),
@@ -69,6 +82,10 @@ export async function main(
       },
     ],
     ...(accessTtl === undefined ? {} : { accessTokenTtlSeconds: integer('--access-ttl', accessTtl, 0) }),
+    ...(latency === undefined ? {} : { latencyMs: integer('--latency', latency, 0) }),
+    ...(tokenLatency === undefined ? {} : { tokenLatencyMs: integer('--token-latency', tokenLatency, 0) }),
+    ...(clockOffset === undefined ? {} : { clockOffsetMs: signedInteger('--clock-offset', clockOffset) }),
+    ...(chatChunkMs === undefined ? {} : { chatChunkDelayMs: integer('--chat-chunk-ms', chatChunkMs, 0) }),
     autoApprove: values['auto-approve'] ?? false,
   });
   print(`Fake Coze api origin: ${server.apiOrigin}`);
@@ -79,6 +96,11 @@ export async function main(
 function integer(flag: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw)) throw new TypeError(`${flag} must be a non-negative integer, got "${raw}"\n\n${USAGE}`);
+  return Number(raw);
+}
+
+function signedInteger(flag: string, raw: string): number {
+  if (!/^[-+]?\d+$/.test(raw)) throw new TypeError(`${flag} must be an integer, got "${raw}"\n\n${USAGE}`);
   return Number(raw);
 }
 

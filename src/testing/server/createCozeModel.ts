@@ -1,5 +1,6 @@
 import { AuthorizationStore } from './authorizationStore.js';
 import { AuthorizeEndpoint, outcomeStatus } from './authorizeEndpoint.js';
+import { ChatEndpoint } from './chatEndpoint.js';
 import { ClientRegistry } from './clientRegistry.js';
 import { CorsPolicy } from './corsPolicy.js';
 import { FaultInjector } from './faultInjector.js';
@@ -20,6 +21,8 @@ import type {
   InjectedFailure,
   IssueTokensOptions,
   RequestLogEntry,
+  RequestKind,
+  TokenGrantName,
   TokenLifetimes,
 } from './types.js';
 import { UserDirectory } from './userDirectory.js';
@@ -29,6 +32,14 @@ const DEFAULT_LIFETIMES: TokenLifetimes = {
   refreshTokenTtlSeconds: 30 * 24 * 60 * 60,
 };
 const DEFAULT_CODE_TTL_SECONDS = 60;
+
+/** Extra token endpoint delay per kind of token request; `token` is a request whose grant is unreadable. */
+type TokenLatency = Record<TokenGrantName | 'token', number>;
+const TOKEN_LATENCY_KIND: Partial<Record<RequestKind, keyof TokenLatency>> = {
+  'token-exchange': 'exchange',
+  'token-refresh': 'refresh',
+  token: 'token',
+};
 
 /**
  * Creates an in-memory model of Coze's OAuth 2.0 + PKCE server and of two protected OpenAPI
@@ -49,7 +60,11 @@ class FakeCozeModel implements CozeModel {
   readonly apiOrigin: string;
   readonly webOrigin: string;
   readonly #options: CozeModelOptions;
-  readonly #now: () => number;
+  /** The test's clock (`options.now`): the browser's clock, as far as the model is concerned. */
+  readonly #baseNow: () => number;
+  #clockOffsetMs: number;
+  /** Coze's clock: everything decided by time uses this. */
+  readonly #now = (): number => this.#baseNow() + this.#clockOffsetMs;
   readonly #clients: ClientRegistry;
   readonly #users: UserDirectory;
   readonly #authorizations: AuthorizationStore;
@@ -60,15 +75,20 @@ class FakeCozeModel implements CozeModel {
   readonly #authorize: AuthorizeEndpoint;
   readonly #tokenEndpoint: TokenEndpoint;
   readonly #openApi: OpenApiEndpoints;
+  readonly #chat: ChatEndpoint;
+  #chatChunkDelayMs: number;
   #latencyMs: number;
+  #tokenLatency: TokenLatency;
 
   constructor(options: CozeModelOptions) {
     this.#options = options;
     // Normalised so that `http://127.0.0.1:4010/` and `http://127.0.0.1:4010` both match URLs.
     this.apiOrigin = new URL(options.apiOrigin).origin;
     this.webOrigin = new URL(options.webOrigin).origin;
-    this.#now = options.now ?? Date.now;
-    this.#latencyMs = options.latencyMs ?? 0;
+    this.#baseNow = options.now ?? Date.now;
+    this.#clockOffsetMs = checkedClockOffset(options.clockOffsetMs ?? 0);
+    this.#latencyMs = checkedLatency(options.latencyMs ?? 0);
+    this.#tokenLatency = initialTokenLatency(options.tokenLatencyMs);
     this.#clients = new ClientRegistry(options.clients);
     this.#users = new UserDirectory(options.users, options.workspaces, options.signedInUserId);
     this.#authorizations = new AuthorizationStore(this.#now, options.codeTtlSeconds ?? DEFAULT_CODE_TTL_SECONDS);
@@ -87,6 +107,13 @@ class FakeCozeModel implements CozeModel {
       tokens: this.#tokens,
     });
     this.#openApi = new OpenApiEndpoints({ tokens: this.#tokens, users: this.#users });
+    this.#chatChunkDelayMs = nonNegativeDelay(options.chatChunkDelayMs ?? 0);
+    this.#chat = new ChatEndpoint({
+      tokens: this.#tokens,
+      ...(options.bots ? { bots: options.bots } : {}),
+      now: this.#now,
+      chunkDelayMs: () => this.#chatChunkDelayMs,
+    });
   }
 
   get counters(): Readonly<CozeCounters> {
@@ -105,6 +132,11 @@ class FakeCozeModel implements CozeModel {
     if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
     const logid = randomLogId(this.#now());
     const prepared = await this.#prepare(route, request, url, logid);
+    // A slow token endpoint: read the request, then wait, then act on it. State changes (a spent
+    // code, a rotated refresh token) and injected failures happen when the answer is produced.
+    const latencyKind = TOKEN_LATENCY_KIND[prepared.kind];
+    const tokenLatency = latencyKind === undefined ? 0 : this.#tokenLatency[latencyKind];
+    if (tokenLatency > 0) await new Promise((resolve) => setTimeout(resolve, tokenLatency));
     // Injected failures strike before the endpoint acts, as if the request never got through.
     const fault = this.#faults.take(prepared.kind);
     let outcome: Response | NetworkError;
@@ -142,8 +174,18 @@ class FakeCozeModel implements CozeModel {
   }
 
   setLatency(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError(`Coze model: latency must be >= 0, got ${ms}`);
-    this.#latencyMs = ms;
+    this.#latencyMs = checkedLatency(ms);
+  }
+
+  setTokenLatency(ms: number, grant?: TokenGrantName): void {
+    const checked = checkedLatency(ms);
+    if (grant === undefined) this.#tokenLatency = { exchange: checked, refresh: checked, token: checked };
+    else if (grant === 'exchange' || grant === 'refresh') this.#tokenLatency = { ...this.#tokenLatency, [grant]: checked };
+    else throw new TypeError(`Coze model: setTokenLatency grant must be "exchange" or "refresh", got ${String(grant)}`);
+  }
+
+  setClockOffset(ms: number): void {
+    this.#clockOffsetMs = checkedClockOffset(ms);
   }
 
   failNext(kind: FailureKind, failure: InjectedFailure, times = 1): void {
@@ -152,6 +194,10 @@ class FakeCozeModel implements CozeModel {
 
   failRefreshWith(errorCode: 'invalid_grant'): void {
     this.#faults.enqueue('refresh', { status: 400, errorCode }, 1);
+  }
+
+  clearFailures(kind?: FailureKind): void {
+    this.#faults.clear(kind);
   }
 
   revokeSession(accessOrRefreshToken: string): boolean {
@@ -166,17 +212,24 @@ class FakeCozeModel implements CozeModel {
     this.#tokens.lifetimes = { ...this.#tokens.lifetimes, ...definedOnly(lifetimes) };
   }
 
+  setChatChunkDelay(ms: number): void {
+    this.#chatChunkDelayMs = nonNegativeDelay(ms);
+  }
+
   resetCounters(): void {
     this.#recorder.reset();
   }
 
   reset(): void {
+    this.#chatChunkDelayMs = this.#options.chatChunkDelayMs ?? 0;
     this.#authorizations.clear();
     this.#tokens.clear();
     this.#tokens.lifetimes = this.#initialLifetimes();
     this.#faults.clear();
     this.#recorder.reset();
     this.#latencyMs = this.#options.latencyMs ?? 0;
+    this.#tokenLatency = initialTokenLatency(this.#options.tokenLatencyMs);
+    this.#clockOffsetMs = this.#options.clockOffsetMs ?? 0;
   }
 
   #initialLifetimes(): TokenLifetimes {
@@ -199,6 +252,8 @@ class FakeCozeModel implements CozeModel {
       case 'usersMe':
       case 'workspaces':
         return this.#openApi.prepare(route.name, request, url, logid);
+      case 'chat':
+        return this.#chat.prepare(request, url, logid);
     }
   }
 
@@ -221,14 +276,38 @@ class FakeCozeModel implements CozeModel {
   }
 
   #record(method: string, origin: 'api' | 'web', path: string, kind: RequestLogEntry['kind'], status: number): void {
-    this.#recorder.record({ time: this.#now(), method, origin, path, kind, status });
+    this.#recorder.record({ time: this.#baseNow(), method, origin, path, kind, status });
   }
 }
 
 function methodNotAllowed(route: Route): PreparedRequest {
-  const kinds = { authorize: 'authorize', decision: 'decision', token: 'token', usersMe: 'api', workspaces: 'api' } as const;
+  const kinds = { authorize: 'authorize', decision: 'decision', token: 'token', usersMe: 'api', workspaces: 'api', chat: 'chat' } as const;
   const answer = (): Response => new Response(null, { status: 405, headers: { Allow: `${route.method}, OPTIONS` } });
   return { kind: kinds[route.name], respond: answer, fail: answer };
+}
+
+function checkedLatency(ms: number): number {
+  if (!(ms >= 0 && ms < Infinity)) throw new RangeError(`Coze model: latency must be a finite number >= 0, got ${ms}`);
+  return ms;
+}
+
+function checkedClockOffset(ms: number): number {
+  if (!Number.isFinite(ms)) throw new RangeError(`Coze model: clock offset must be a finite number of ms, got ${ms}`);
+  return ms;
+}
+
+function initialTokenLatency(option: CozeModelOptions['tokenLatencyMs']): TokenLatency {
+  if (option === undefined || typeof option === 'number') {
+    const ms = checkedLatency(option ?? 0);
+    return { exchange: ms, refresh: ms, token: ms };
+  }
+  return { exchange: checkedLatency(option.exchange ?? 0), refresh: checkedLatency(option.refresh ?? 0), token: 0 };
+}
+
+/** A delay knob, checked like `setLatency`'s. */
+function nonNegativeDelay(ms: number): number {
+  if (!(ms >= 0)) throw new RangeError(`Coze model: chat chunk delay must be >= 0, got ${ms}`);
+  return ms;
 }
 
 /** The lifetime fields that are set, so that `undefined` never overrides a default. */

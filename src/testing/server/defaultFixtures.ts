@@ -1,4 +1,4 @@
-import type { CozeUser, CozeWorkspace } from './types.js';
+import type { CozeBot, CozeUser, CozeWorkspace } from './types.js';
 
 /**
  * An avatar as a data: URL (initials on a disc), so demos, stories and browser tests render one
@@ -48,4 +48,25 @@ export function personalWorkspaceFor(user: CozeUser): CozeWorkspace {
     role_type: 'owner',
     workspace_type: 'personal',
   };
+}
+
+/** The bot that `POST /v3/chat` answers as when no `bots` are given. */
+export const DEFAULT_COZE_BOT: Readonly<CozeBot> = Object.freeze({
+  bot_id: '7480000000000000201',
+  name: 'Echo Bot',
+});
+
+/**
+ * A bot's default answer: a fixed reply to a greeting, otherwise the question said back. Plain
+ * and deterministic, so that tests can assert the whole streamed text.
+ *
+ * @example
+ * echoAnswer('What is PKCE?'); // 'You said: What is PKCE?'
+ */
+export function echoAnswer(question: string): string {
+  const text = question.trim();
+  if (/^(?:hi|hello)\b|^你好/i.test(text)) {
+    return 'Hello! I am the echo bot of the local Coze server. Ask me anything and I will say it back.';
+  }
+  return text ? `You said: ${text}` : 'I only read text messages.';
 }

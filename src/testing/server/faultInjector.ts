@@ -22,6 +22,7 @@ const TARGETS: Record<RequestKind, readonly FailureKind[]> = {
   'token-refresh': ['refresh', 'token'],
   token: ['token'],
   api: ['api'],
+  chat: ['api'],
   authorize: [],
   decision: [],
   preflight: [],
@@ -31,9 +32,10 @@ const TARGETS: Record<RequestKind, readonly FailureKind[]> = {
 export class FaultInjector {
   #queue: QueuedFault[] = [];
 
+  /** `times` may be `Infinity`: the failure stays until {@link FaultInjector.clear}. */
   enqueue(target: FailureKind, failure: InjectedFailure | StatusFailure, times: number): void {
-    if (!Number.isInteger(times) || times < 1) {
-      throw new RangeError(`Coze model: failNext times must be a positive integer, got ${times}`);
+    if (!(times === Infinity || (Number.isInteger(times) && times >= 1))) {
+      throw new RangeError(`Coze model: failNext times must be a positive integer or Infinity, got ${times}`);
     }
     if (failure !== 'network' && (!Number.isInteger(failure.status) || failure.status < 400 || failure.status > 599)) {
       throw new RangeError(`Coze model: an injected status must be 400-599, got ${failure.status}`);
@@ -51,7 +53,8 @@ export class FaultInjector {
     return queued.fault;
   }
 
-  clear(): void {
-    this.#queue = [];
+  /** Drops the failures queued for `target`, or all of them. */
+  clear(target?: FailureKind): void {
+    this.#queue = target === undefined ? [] : this.#queue.filter((entry) => entry.target !== target);
   }
 }

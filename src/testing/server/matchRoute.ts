@@ -5,6 +5,8 @@ export const DECISION_PATH = '/api/permission/oauth2/authorize/decision';
 export const TOKEN_PATH = '/api/permission/oauth2/token';
 export const USERS_ME_PATH = '/v1/users/me';
 export const WORKSPACES_PATH = '/v1/workspaces';
+/** `POST /v3/chat` (发起对话); `conversation_id` rides in the query, everything else in the body. */
+export const CHAT_PATH = '/v3/chat';
 
 const WORKSPACE_AUTHORIZE_PATH = /^\/api\/permission\/oauth2\/workspace_id\/([^/]+)\/authorize$/;
 
@@ -14,7 +16,8 @@ export type Route =
   | { origin: 'web'; name: 'decision'; method: 'POST' }
   | { origin: 'api'; name: 'token'; method: 'POST' }
   | { origin: 'api'; name: 'usersMe'; method: 'GET' }
-  | { origin: 'api'; name: 'workspaces'; method: 'GET' };
+  | { origin: 'api'; name: 'workspaces'; method: 'GET' }
+  | { origin: 'api'; name: 'chat'; method: 'POST' };
 
 /** Which route a URL is, or undefined when it is not on the model's origins and paths. */
 export function matchRoute(url: URL, origins: { api: string; web: string }): Route | undefined {
@@ -29,6 +32,7 @@ export function matchRoute(url: URL, origins: { api: string; web: string }): Rou
     if (url.pathname === TOKEN_PATH) return { origin: 'api', name: 'token', method: 'POST' };
     if (url.pathname === USERS_ME_PATH) return { origin: 'api', name: 'usersMe', method: 'GET' };
     if (url.pathname === WORKSPACES_PATH) return { origin: 'api', name: 'workspaces', method: 'GET' };
+    if (url.pathname === CHAT_PATH) return { origin: 'api', name: 'chat', method: 'POST' };
   }
   return undefined;
 }

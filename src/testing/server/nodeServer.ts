@@ -30,6 +30,10 @@ export interface FakeCozeServer {
 /**
  * Starts the fake Coze on two real ports (Coze's api and www hosts are different origins, and
  * browsers treat them so), for browser end-to-end tests and the demo.
+ *
+ * Answers are written as the model produces them, so `POST /v3/chat` with `stream: true` reaches
+ * the client event by event; when the client disconnects, the request's `signal` aborts and the
+ * answer's body is cancelled, which stops the bot.
  */
 export async function startFakeCozeServer(options: FakeCozeServerOptions): Promise<FakeCozeServer> {
   const { apiPort = 0, webPort = 0, host = '127.0.0.1', ...modelOptions } = options;
@@ -58,8 +62,14 @@ export async function startFakeCozeServer(options: FakeCozeServerOptions): Promi
 }
 
 async function serve(model: CozeModel, origin: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // The request's signal: aborted when the client goes away before the answer is complete, so a
+  // streamed chat stops producing.
+  const disconnected = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) disconnected.abort(new DOMException('The client closed the connection', 'AbortError'));
+  });
   try {
-    const outcome = await model.handle(await toRequest(origin, req));
+    const outcome = await model.handle(await toRequest(origin, req, disconnected.signal));
     if (outcome === NETWORK_ERROR) {
       // What a crashed upstream or a cut cable looks like to the client: no response at all.
       req.socket.destroy();
@@ -69,8 +79,8 @@ async function serve(model: CozeModel, origin: string, req: IncomingMessage, res
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
       return;
     }
-    const body = Buffer.from(await outcome.arrayBuffer());
-    res.writeHead(outcome.status, Object.fromEntries(outcome.headers)).end(body);
+    res.writeHead(outcome.status, Object.fromEntries(outcome.headers));
+    await writeBody(outcome.body, res, disconnected.signal);
   } catch (error) {
     // A bug in the model: show it rather than hang the client.
     if (res.headersSent) res.destroy();
@@ -78,8 +88,47 @@ async function serve(model: CozeModel, origin: string, req: IncomingMessage, res
   }
 }
 
+/**
+ * Sends a WHATWG body chunk by chunk as the model produces it (an event stream must reach the
+ * client event by event, not when it ends), waiting for the socket when it is full. When the
+ * client goes away, the body is cancelled so that its producer stops.
+ */
+async function writeBody(body: ReadableStream<Uint8Array> | null, res: ServerResponse, disconnected: AbortSignal): Promise<void> {
+  if (!body) {
+    res.end();
+    return;
+  }
+  const reader = body.getReader();
+  const cancel = (): void => void reader.cancel(disconnected.reason).catch(() => undefined);
+  disconnected.addEventListener('abort', cancel, { once: true });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || disconnected.aborted) break;
+      if (!res.write(value)) await drained(res);
+    }
+    if (!disconnected.aborted) res.end();
+  } finally {
+    disconnected.removeEventListener('abort', cancel);
+  }
+}
+
+/** Resolves when the response can take more data, or is closed. */
+function drained(res: ServerResponse): Promise<void> {
+  if (res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
 /** IncomingMessage → WHATWG Request. The URL uses the server's own origin, not the Host header. */
-async function toRequest(origin: string, req: IncomingMessage): Promise<Request> {
+async function toRequest(origin: string, req: IncomingMessage, signal: AbortSignal): Promise<Request> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -90,6 +139,7 @@ async function toRequest(origin: string, req: IncomingMessage): Promise<Request>
   return new Request(new URL(req.url ?? '/', origin), {
     method,
     headers,
+    signal,
     ...(hasBody ? { body: await readBody(req) } : {}),
   });
 }

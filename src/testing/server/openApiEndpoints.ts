@@ -9,6 +9,9 @@ export interface OpenApiEndpointsDeps {
   users: UserDirectory;
 }
 
+/** Coze's `msg` for a missing, unknown, expired or revoked access token (code 4100). */
+export const AUTHENTICATION_INVALID = 'authentication is invalid';
+
 // Coze's documented page_size bounds for GET /v1/workspaces.
 const MAX_PAGE_SIZE = 50;
 const DEFAULT_PAGE_SIZE = 10;
@@ -28,7 +31,7 @@ export class OpenApiEndpoints {
         const grant = this.#authenticate(request);
         // One answer for missing, unknown, expired and revoked tokens, like Coze: the client
         // can only sign in again, and the server tells an attacker nothing.
-        if (!grant) return openApiErrorResponse(401, 'authentication is invalid', logid);
+        if (!grant) return openApiErrorResponse(401, AUTHENTICATION_INVALID, logid);
         return name === 'usersMe' ? this.#usersMe(grant, logid) : this.#workspaces(grant, url, logid);
       },
       fail: (failure) => openApiErrorResponse(failure.status, `injected failure (fake Coze server): ${failure.status}`, logid),
@@ -36,8 +39,7 @@ export class OpenApiEndpoints {
   }
 
   #authenticate(request: Request): TokenGrant | undefined {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('Authorization') ?? '');
-    return match?.[1] ? this.#deps.tokens.authenticate(match[1]) : undefined;
+    return bearerGrant(request, this.#deps.tokens);
   }
 
   #usersMe(grant: TokenGrant, logid: string): Response {
@@ -59,6 +61,16 @@ export class OpenApiEndpoints {
     const start = (pageNum - 1) * pageSize;
     return openApiResponse({ workspaces: all.slice(start, start + pageSize), total_count: all.length }, logid);
   }
+}
+
+/**
+ * The grant behind the request's `Authorization: Bearer` token; undefined when the header is
+ * missing or malformed, or the token unknown, expired or revoked. Every protected endpoint
+ * answers all of these with one 401 (see {@link openApiErrorResponse}).
+ */
+export function bearerGrant(request: Request, tokens: TokenStore): TokenGrant | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('Authorization') ?? '');
+  return match?.[1] ? tokens.authenticate(match[1]) : undefined;
 }
 
 /** An integer query parameter in [1, max], its default when absent, undefined when invalid. */

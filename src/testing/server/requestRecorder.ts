@@ -12,6 +12,7 @@ function zeroCounters(): CozeCounters {
     tokenErrors: 0,
     api: 0,
     apiUnauthorized: 0,
+    chat: 0,
     preflight: 0,
   };
 }
@@ -48,6 +49,9 @@ export class RequestRecorder {
         if (failed) counters.tokenErrors += 1;
         break;
       case 'api':
+      case 'chat':
+        // A chat is a protected OpenAPI call too.
+        if (entry.kind === 'chat') counters.chat += 1;
         counters.api += 1;
         if (entry.status === 401) counters.apiUnauthorized += 1;
         break;

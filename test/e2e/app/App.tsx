@@ -41,6 +41,7 @@ function describeError(error: unknown): string {
 }
 
 async function callUsersMe(client: CozeAPI): Promise<void> {
+  updateProbe((s) => ({ apiStarted: s.apiStarted + 1 }));
   try {
     await client.users.me();
     updateProbe((s) => ({ apiOk: s.apiOk + 1 }));
@@ -134,7 +135,24 @@ function StatusPanel(): ReactNode {
       <dd data-testid="signed-out-transitions">{probe.signedOutTransitions}</dd>
       <dt>events</dt>
       <dd data-testid="refreshed-count">{probe.events.filter((e) => e.type === 'refreshed').length}</dd>
+      <dt>token writes that failed</dt>
+      <dd data-testid="storage-failed-count">{probe.events.filter((e) => e.type === 'storage-failed').length}</dd>
     </dl>
+  );
+}
+
+/** Every session event so far, oldest first (type, and the error code when there is one). */
+function EventsPanel(): ReactNode {
+  const { events } = useProbe();
+  return (
+    <ol data-testid="events">
+      {events.map((event, index) => (
+        <li key={index} data-event-type={event.type}>
+          {event.type}
+          {event.errorCode ? ` (${event.errorCode})` : ''}
+        </li>
+      ))}
+    </ol>
   );
 }
 
@@ -162,6 +180,7 @@ function ApiPanel({ pollMs }: { pollMs: number }): ReactNode {
       >
         {BURST_SIZE} calls at once
       </button>
+      <output data-testid="api-started">{probe.apiStarted}</output>
       <output data-testid="api-ok">{probe.apiOk}</output>
       <output data-testid="api-401">{probe.api401}</output>
       <output data-testid="api-fail">{probe.apiFail}</output>
@@ -266,6 +285,7 @@ export function App({ flags }: { flags: E2EFlags }): ReactNode {
       <StatusPanel />
       <ApiPanel pollMs={flags.poll} />
       {route}
+      <EventsPanel />
     </main>
   );
 }

@@ -6,7 +6,9 @@
  *   own fake server on its own ports, while the app is built once.
  * - Behaviour flags come from the URL query (`?storage=localStorage&strict=1&skew=10&poll=1000`),
  *   read once at startup. They are remembered in this tab's sessionStorage, so the page that
- *   comes back from Coze's consent page (`/callback?code=…`) runs with the same flags.
+ *   comes back from Coze's consent page (`/callback?code=…`) runs with the same flags. Where
+ *   sessionStorage is unusable (a test makes it throw, as some privacy modes do) they are
+ *   remembered in localStorage instead, and where neither works, only the URL counts.
  */
 import type { TokenStorageOption } from 'react-coze-auth';
 
@@ -50,15 +52,31 @@ function parseFlags(params: URLSearchParams): E2EFlags {
   };
 }
 
+/** The first of sessionStorage and localStorage that can be read and written, if any. */
+function flagMemory(): Storage | undefined {
+  for (const name of ['sessionStorage', 'localStorage'] as const) {
+    try {
+      const storage = window[name];
+      storage.setItem(`${FLAGS_KEY}.probe`, '1');
+      storage.removeItem(`${FLAGS_KEY}.probe`);
+      return storage;
+    } catch {
+      // Unusable here (the getter or setItem throws): try the next one.
+    }
+  }
+  return undefined;
+}
+
 /** Flags from the URL when it names any, else the ones this tab remembered, else defaults. */
 export function readFlags(): E2EFlags {
   const params = new URLSearchParams(window.location.search);
+  const memory = flagMemory();
   if (FLAG_NAMES.some((name) => params.has(name))) {
     const flags = parseFlags(params);
-    window.sessionStorage.setItem(FLAGS_KEY, JSON.stringify(flags));
+    memory?.setItem(FLAGS_KEY, JSON.stringify(flags));
     return flags;
   }
-  const remembered = window.sessionStorage.getItem(FLAGS_KEY);
+  const remembered = memory?.getItem(FLAGS_KEY);
   if (remembered) return JSON.parse(remembered) as E2EFlags;
   return parseFlags(new URLSearchParams());
 }

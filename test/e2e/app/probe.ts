@@ -18,6 +18,8 @@ export interface RecordedEvent {
 }
 
 export interface ProbeState {
+  /** API calls made from this page (poller, buttons, burst) that were started. */
+  apiStarted: number;
   /** API calls made from this page (poller, buttons, burst) that succeeded. */
   apiOk: number;
   /** API calls Coze answered 401 (token missing, expired or revoked). */
@@ -38,6 +40,7 @@ export interface ProbeState {
 }
 
 let state: ProbeState = {
+  apiStarted: 0,
   apiOk: 0,
   api401: 0,
   apiFail: 0,

@@ -356,3 +356,66 @@ export function expectNoConsoleErrors(log: PageLog, allow: (message: { type: str
   expect(log.pageErrors).toEqual([]);
   expect(log.console.filter((message) => message.type === 'error' && !allow(message))).toEqual([]);
 }
+
+// ── time in steps, and waiting on the app's own work ──
+
+/** Polls `check` from Node (not from the page, whose timers may be fake) until it holds. */
+export async function pollUntil(what: string, check: () => Promise<boolean>, timeout = 10_000, intervalMs = 10): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Waits until every API call the app started (poller, buttons) in these pages has settled. */
+export async function settleApiCalls(pages: readonly Page[], timeout = 10_000): Promise<void> {
+  // One round trip per page: Playwright polls inside the page on real timers, even when the
+  // page's own clock is Playwright's fake one.
+  await Promise.all(
+    pages.map((page) =>
+      page
+        .waitForFunction(
+          () => {
+            const p = window.__e2e?.probe();
+            return p !== undefined && p.apiStarted === p.apiOk + p.api401 + p.apiFail;
+          },
+          undefined,
+          { timeout, polling: 5 },
+        )
+        .catch((error: unknown) => {
+          throw new Error(`the app's API calls did not settle within ${timeout} ms: ${String(error)}`);
+        }),
+    ),
+  );
+}
+
+/**
+ * `t.runFor(ms)`, then sets the fake server's clock to `page`'s. Playwright's clock stops flowing
+ * with real time while it runs timers, so every `runFor` leaves the page behind the server by as
+ * long as the page took to run them: on a busy machine, seconds over a few hundred steps, enough for
+ * Coze to expire a token the page still thinks fresh. (Both clocks keep flowing in real time.)
+ */
+export async function runForInStep(t: E2E, ms: number, page: Page = t.page): Promise<void> {
+  await t.runFor(ms);
+  const pageTime = await page.evaluate(() => Date.now());
+  t.time.offsetMs = pageTime - Date.now();
+}
+
+/**
+ * Lets `totalMs` pass on both clocks (page and fake server, see {@link runForInStep}) in steps of
+ * `stepMs`, firing the pages' timers on the way, and runs `afterStep` after each step (e.g.
+ * {@link settleApiCalls}), so a page polling every `stepMs` makes one call per step and each call
+ * lands before time moves on. Needs `startE2E(…, { clock: true })`.
+ */
+export async function runInSteps(t: E2E, totalMs: number, stepMs: number, afterStep: () => Promise<void> = async () => undefined): Promise<void> {
+  for (let elapsed = 0; elapsed < totalMs; elapsed += stepMs) {
+    await runForInStep(t, Math.min(stepMs, totalMs - elapsed));
+    await afterStep();
+  }
+}
+
+/** The keys of this page's localStorage or sessionStorage that start with `prefix`. */
+export function storageKeys(page: Page, area: 'localStorage' | 'sessionStorage', prefix: string): Promise<string[]> {
+  return page.evaluate(([name, start]) => Object.keys(window[name]).filter((key) => key.startsWith(start)), [area, prefix] as const);
+}
