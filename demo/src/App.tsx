@@ -54,7 +54,7 @@ export function App() {
             <TokenPanel />
             <WorkspaceList />
             <EventLog />
-            <ChatPanel />
+            <ChatPanel botId={demoConfig.botId} />
           </div>
         ) : (
           <section className="card hero">

@@ -1,7 +1,6 @@
 import { ChatEventType, RoleType } from '@coze/api';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useCozeClient } from 'react-coze-auth';
-import { demoConfig } from './config';
 
 type Phase = 'idle' | 'streaming' | 'done' | 'stopped' | 'failed';
 
@@ -34,11 +33,19 @@ function describeError(error: unknown): string {
   return facts ? `${what} (${facts})` : what;
 }
 
+export interface ChatPanelProps {
+  /** The bot to talk to; without one the panel says how to set it. */
+  botId: string | undefined;
+}
+
 /**
  * Asks a bot a question with `client.chat.stream()` and shows the answer as it streams in. Stop
  * aborts the request; @coze/api then ends the stream quietly, without its `done` event.
+ *
+ * Shared: the demo, the e2e app (test/e2e/app) and the Storybook story (stories/ChatPanel.stories.tsx)
+ * all render this component.
  */
-export function ChatPanel() {
+export function ChatPanel({ botId }: ChatPanelProps) {
   const client = useCozeClient();
   const inputId = useId();
   const [question, setQuestion] = useState('What is PKCE, in one sentence?');
@@ -49,8 +56,6 @@ export function ChatPanel() {
 
   // Leaving the page stops the bot.
   useEffect(() => () => running.current?.abort(), []);
-
-  const botId = demoConfig.botId;
 
   async function ask(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();

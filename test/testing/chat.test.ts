@@ -398,9 +398,11 @@ describe('POST /v3/chat: pacing and stopping', () => {
     const pending = reader.read();
     await vi.advanceTimersByTimeAsync(1);
     expect(vi.getTimerCount()).toBe(1);
+    expect(model.counters.chatStopped).toBe(0);
     await reader.cancel();
     expect(vi.getTimerCount()).toBe(0);
     expect(await pending).toEqual({ done: true, value: undefined });
+    expect(model.counters).toMatchObject({ chat: 1, chatStopped: 1 });
   });
 
   it('stops the bot when the request is aborted', async () => {
@@ -414,6 +416,25 @@ describe('POST /v3/chat: pacing and stopping', () => {
     await expect(pending).rejects.toThrow();
     await vi.advanceTimersByTimeAsync(1);
     expect(vi.getTimerCount()).toBe(0);
+    // Counted once, though both the abort and the reader's cancel reach the stream.
+    await reader.cancel().catch(() => undefined);
+    expect(model.counters).toMatchObject({ chat: 1, chatStopped: 1 });
+  });
+
+  it('counts no stop for an answer read to its end, even when the reader cancels after `done`', async () => {
+    const { model } = createTestModel();
+    const reader = await openStream(model);
+    let last: string | undefined;
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      last = eventName(read.value);
+      if (last === 'done') break;
+    }
+    expect(last).toBe('done');
+    await reader.cancel();
+    await respond(model, chatRequest(ask('hi'), tokenOf(model))).then((response) => response.text());
+    expect(model.counters).toMatchObject({ chat: 2, chatStopped: 0 });
+    model.resetCounters();
+    expect(model.counters.chatStopped).toBe(0);
   });
 
   it('setChatChunkDelay() changes the pause; reset() restores the option; negative delays are refused', async () => {

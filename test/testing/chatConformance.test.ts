@@ -141,6 +141,8 @@ describe('client.chat.stream() against the fake server', () => {
     // the clock; the connection closed, so the bot stopped and never got there.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(clock.mock.calls.length).toBe(clockReadsAtAbort);
+    // …and says so: the closed connection counts as a stopped chat.
+    expect(server.model.counters).toMatchObject({ chat: 1, chatStopped: 1 });
   });
 
   it('throws APIUserAbortError when aborted before the answer starts', async () => {

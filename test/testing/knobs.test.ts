@@ -174,6 +174,7 @@ describe('observability', () => {
       api: 2,
       apiUnauthorized: 1,
       chat: 0,
+      chatStopped: 0,
       preflight: 1,
     });
   });

@@ -14,6 +14,8 @@ export interface ChatEndpointDeps {
   now: () => number;
   /** Read before every answer chunk, so that a change applies to chats under way. */
   chunkDelayMs: () => number;
+  /** Called once for a streamed chat the client stopped before its `done` event. */
+  onStopped?: () => void;
 }
 
 /** One chat being answered: what every event of its stream repeats. */
@@ -74,7 +76,7 @@ export class ChatEndpoint {
         const { run, stream } = parsed;
         if (!stream) return openApiResponse(chatData(run, 'in_progress'), logid);
         const events = (stop: AbortSignal) => chatEvents(run, stop, this.#deps.chunkDelayMs, this.#deps.now);
-        return new Response(eventStream(events, request.signal), {
+        return new Response(eventStream(events, request.signal, () => this.#deps.onStopped?.()), {
           status: 200,
           headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' },
         });
@@ -234,16 +236,25 @@ const encoder = new TextEncoder();
 /**
  * A pull-based event stream: an event is made only when the reader asks for one, so nothing is
  * buffered ahead of the client, and cancelling the read (or aborting `signal`, the request's)
- * stops the producer. Coze's framing: `event:` and `data:` lines without a space, one JSON line
- * of data, a blank line.
+ * stops the producer and calls `onStopped` (once, and only before the `done` event went out). Coze's
+ * framing: `event:` and `data:` lines without a space, one JSON line of data, a blank line.
  */
-function eventStream(produce: (stop: AbortSignal) => AsyncGenerator<ServerSentEvent>, signal: AbortSignal): ReadableStream<Uint8Array> {
+function eventStream(
+  produce: (stop: AbortSignal) => AsyncGenerator<ServerSentEvent>,
+  signal: AbortSignal,
+  onStopped: () => void,
+): ReadableStream<Uint8Array> {
   const stop = new AbortController();
   const events = produce(stop.signal);
   let onAbort: (() => void) | undefined;
+  let ended = false;
+  let doneSent = false;
   const finish = (): void => {
+    if (ended) return;
+    ended = true;
     stop.abort();
     if (onAbort) signal.removeEventListener('abort', onAbort);
+    if (!doneSent) onStopped();
   };
   return new ReadableStream<Uint8Array>(
     {
@@ -264,6 +275,7 @@ function eventStream(produce: (stop: AbortSignal) => AsyncGenerator<ServerSentEv
           return;
         }
         const [event, data] = next.value;
+        if (event === 'done') doneSent = true;
         controller.enqueue(encoder.encode(`event:${event}\ndata:${JSON.stringify(data)}\n\n`));
       },
       cancel: finish,

@@ -113,6 +113,7 @@ class FakeCozeModel implements CozeModel {
       ...(options.bots ? { bots: options.bots } : {}),
       now: this.#now,
       chunkDelayMs: () => this.#chatChunkDelayMs,
+      onStopped: () => this.#recorder.chatStopped(),
     });
   }
 

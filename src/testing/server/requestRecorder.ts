@@ -13,6 +13,7 @@ function zeroCounters(): CozeCounters {
     api: 0,
     apiUnauthorized: 0,
     chat: 0,
+    chatStopped: 0,
     preflight: 0,
   };
 }
@@ -20,6 +21,8 @@ function zeroCounters(): CozeCounters {
 /**
  * The request log, and the counters derived from it as entries arrive (so the two always agree).
  * Entries are built by the caller from method, path and status only: no secrets can reach them.
+ * One counter is not a request: `chatStopped`, a streamed answer the client walked away from,
+ * which the chat endpoint learns of after its request was logged ({@link RequestRecorder.chatStopped}).
  */
 export class RequestRecorder {
   #counters = zeroCounters();
@@ -59,6 +62,11 @@ export class RequestRecorder {
         counters.preflight += 1;
         break;
     }
+  }
+
+  /** A streamed chat ended before its `done` event: the client aborted or stopped reading. */
+  chatStopped(): void {
+    this.#counters.chatStopped += 1;
   }
 
   get counters(): Readonly<CozeCounters> {

@@ -191,6 +191,11 @@ export interface CozeCounters {
   apiUnauthorized: number;
   /** `POST /v3/chat` calls (streamed or not), also counted in `api` and `apiUnauthorized`. */
   chat: number;
+  /**
+   * Streamed chats that ended before their `done` event because the client aborted the request
+   * or cancelled the body (the bot stopped with them). Counted when the model sees it go.
+   */
+  chatStopped: number;
   /** CORS preflight (OPTIONS) requests. */
   preflight: number;
 }

@@ -14,7 +14,8 @@ import {
   useCozeToken,
   type CozeAuthEvent,
 } from 'react-coze-auth';
-import { readReturnTo, type E2EFlags } from './config';
+import { ChatPanel } from '../../../demo/src/ChatPanel';
+import { readEnv, readReturnTo, type E2EFlags } from './config';
 import { setCozeQueryCounter, updateProbe, useProbe, type RecordedEvent } from './probe';
 import type { CozeAPI } from '@coze/api';
 
@@ -273,6 +274,14 @@ export function App({ flags }: { flags: E2EFlags }): ReactNode {
       <RequireCozeAuth>
         <Home />
       </RequireCozeAuth>
+    );
+  } else if (path === '/chat') {
+    // The demo's chat panel, as it is: it streams through useCozeClient() and stops on demand.
+    route = (
+      <>
+        <Home />
+        <ChatPanel botId={readEnv()?.botId} />
+      </>
     );
   } else {
     route = <Home />;

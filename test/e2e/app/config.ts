@@ -16,6 +16,8 @@ export interface E2EEnv {
   apiOrigin: string;
   webOrigin: string;
   clientId: string;
+  /** The bot the chat panel (on /chat) talks to: the fake server's echo bot. */
+  botId: string;
 }
 
 export interface E2EFlags {

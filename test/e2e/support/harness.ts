@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, type TestContext } from 'vitest';
 import { startFakeCozeServer, type FakeCozeServer, type FakeCozeServerOptions } from '../../../src/testing/node';
-import type { CozeModel } from '../../../src/testing/node';
+import { DEFAULT_COZE_BOT, type CozeModel } from '../../../src/testing/node';
 import { describeCozeAuthError } from '../../../src/react/i18n/describeCozeAuthError';
 import type { CozeAuthErrorCode } from '../../../src/core/errors';
 import type { ProbeState } from '../app/probe';
@@ -269,7 +269,7 @@ export async function startE2E(ctx: TestContext, browser: Browser, options: E2EO
     (env) => {
       (window as unknown as { __COZE_E2E_ENV__: unknown }).__COZE_E2E_ENV__ = env;
     },
-    { apiOrigin: server.apiOrigin, webOrigin: server.webOrigin, clientId: CLIENT_ID },
+    { apiOrigin: server.apiOrigin, webOrigin: server.webOrigin, clientId: CLIENT_ID, botId: DEFAULT_COZE_BOT.bot_id },
   );
   if (clock) await context.clock.install({ time: Date.now() });
   const page = await context.newPage();
