@@ -28,19 +28,6 @@ describe('hostile2: describeCozeAuthError', () => {
 });
 
 describe('hostile2: locale', () => {
-  it('a French locale with French messages does not mark the French label lang="en"', () => {
-    render(
-      <CozeAuthProvider session={new CozeSession(sessionOptions())} locale="fr" messages={{ signIn: 'Se connecter avec Coze' }}>
-        <CozeLoginButton />
-      </CozeAuthProvider>,
-    );
-    const button = screen.getByRole('button');
-    expect(button.textContent).toBe('Se connecter avec Coze');
-    expect(button.getAttribute('lang')).not.toBe('en');
-  });
-});
-
-describe('hostile2: the lazy error notice', () => {
   it('when its chunk fails to load, the callback still tells the user something (no crash, no blank)', async () => {
     vi.resetModules();
     vi.doMock('../../src/react/AuthErrorNotice.js', () => {

@@ -31,8 +31,12 @@ export function describeCozeAuthError(
   const resolved = locale ? resolveLocale(locale) : browserLocale();
   const ui = uiMessages(resolved, messages);
   const errors = resolved === 'zh-CN' ? zhCNErrors : enErrors;
-  // An unknown code (a newer library behind an older table) reads as a generic sign-in failure.
-  const text = withOverrides(errors[error.code] ?? errors.authorization_error, messages?.errors?.[error.code]);
+  // An unknown code (a newer library behind an older table, or not a CozeAuthError at all) reads as
+  // the generic sign-in failure, with the app's own wording for it. Own keys only: a code such as
+  // `constructor` must not find Object.prototype's.
+  const code: CozeAuthErrorCode = Object.prototype.hasOwnProperty.call(errors, error.code) ? error.code : 'authorization_error';
+  const override = messages?.errors && Object.prototype.hasOwnProperty.call(messages.errors, code) ? messages.errors[code] : undefined;
+  const text = withOverrides(errors[code], override);
   return {
     title: text.title,
     description: text.description,
