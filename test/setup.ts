@@ -1,5 +1,5 @@
 import { cleanup, configure } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 
 // Sign-in loads code on demand (import()); on a busy 2-core CI machine the first load can
 // take over a second, so give async queries room before they fail.
@@ -9,4 +9,25 @@ afterEach(() => {
   cleanup();
   globalThis.sessionStorage?.clear();
   globalThis.localStorage?.clear();
+});
+
+// Portable-story tests render through Storybook's renderer, which no test unmounts: a story's
+// interval (a countdown, the simulator's tick) would outlive its file and fire after the test
+// environment is torn down ("window is not defined"). Every interval a file leaves running is
+// stopped when the file ends.
+const liveIntervals = new Set<ReturnType<typeof setInterval>>();
+const realSetInterval = globalThis.setInterval;
+const realClearInterval = globalThis.clearInterval;
+globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => {
+  const id = realSetInterval(...args);
+  liveIntervals.add(id);
+  return id;
+}) as typeof setInterval;
+globalThis.clearInterval = ((id?: ReturnType<typeof setInterval>) => {
+  if (id !== undefined) liveIntervals.delete(id);
+  realClearInterval(id);
+}) as typeof clearInterval;
+afterAll(() => {
+  for (const id of liveIntervals) realClearInterval(id);
+  liveIntervals.clear();
 });
