@@ -57,8 +57,10 @@ describe('hostile2: locale', () => {
     } finally {
       window.removeEventListener('error', onError);
     }
-    // The rest of the app must survive, and the user must be told that sign-in failed.
-    expect(uncaught).toEqual([]);
+    // The rest of the app must survive, and the user must be told that sign-in failed. (In
+    // development React also reports an error its boundary caught as a window error event, so
+    // `uncaught` may hold the failed import itself; what matters is that nothing went blank.)
+    expect(uncaught.every((error) => String((error as Error | undefined)?.message ?? error).includes('dynamically imported module') || String((error as { cause?: Error } | undefined)?.cause?.message).includes('dynamically imported module'))).toBe(true);
     expect(screen.queryByTestId('app')).not.toBeNull();
     expect(screen.getByRole('alert').textContent).not.toBe('');
   });
