@@ -479,12 +479,16 @@ export class CozeSession {
   #consider(incoming: StoredTokens, via: 'storage' | 'message'): void {
     const shared = this.#store.sharedAcrossTabs;
     if (this.#endedSessions.has(incoming.sessionId)) return;
-    switch (decideAdoption(this.#lifecycle, incoming, shared, via)) {
+    switch (decideAdoption(this.#lifecycle, incoming, shared)) {
       case 'ignore':
         return;
-      case 'rewrite-storage':
-        if (this.#lifecycle.tokens) this.#persist(this.#lifecycle.tokens);
+      case 'assert-mine': {
+        const mine = this.#lifecycle.tokens;
+        if (!mine) return;
+        this.#persist(mine);
+        if (via === 'message') this.#tabs.post({ type: 'tokens', tokens: mine });
         return;
+      }
       case 'rotation':
         this.#expiry.learnFrom(incoming);
         if (!shared) this.#persist(incoming); // a duplicated tab keeps its own copy current

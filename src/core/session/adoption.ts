@@ -8,8 +8,8 @@ export type Adoption =
   | 'rotation'
   /** Another, newer sign-in replaces this tab's (shared storage only). */
   | 'session'
-  /** This tab's sign-in is the newer one: storage should say so. */
-  | 'rewrite-storage';
+  /** This tab's sign-in is the newer one: storage and the other tabs should hear it again. */
+  | 'assert-mine';
 
 export const rotationOf = (tokens: StoredTokens): number => tokens.rotation ?? 0;
 
@@ -25,12 +25,13 @@ export function isNewerSignIn(a: StoredTokens, b: StoredTokens): boolean {
  * write still on its way, is ignored). Another sign-in: only shared storage makes it this tab's,
  * and only when it is newer. A tab completing its own sign-in ignores everything until it has.
  */
-export function decideAdoption(state: LifecycleState, incoming: StoredTokens, sharedStorage: boolean, via: 'storage' | 'message'): Adoption {
+export function decideAdoption(state: LifecycleState, incoming: StoredTokens, sharedStorage: boolean): Adoption {
   const { status, tokens: mine } = state;
   if (status === 'signing-in') return 'ignore';
   const signedIn = status === 'signed-in' && mine !== undefined;
   if (signedIn && incoming.sessionId === mine.sessionId) return rotationOf(incoming) > rotationOf(mine) ? 'rotation' : 'ignore';
   if (!sharedStorage) return 'ignore';
-  if (signedIn && !isNewerSignIn(incoming, mine)) return via === 'storage' ? 'rewrite-storage' : 'ignore';
+  // The other tab may have ignored this tab's sign-in while completing its own: say it again.
+  if (signedIn && !isNewerSignIn(incoming, mine)) return 'assert-mine';
   return 'session';
 }
