@@ -10,6 +10,8 @@ import {
   API_ORIGIN,
   createLockRunner,
   createManualClock,
+  gatedFetch,
+  mapAdapter,
   sessionOptions,
   settle,
   signIn,
@@ -27,37 +29,6 @@ afterEach(() => {
   localStorage.clear();
   sessionStorage.clear();
 });
-
-/** A fetch whose refresh_token grants wait until released (code exchanges go straight through). */
-function gatedRefreshFetch() {
-  const waiting: (() => void)[] = [];
-  let gated = false;
-  const fetch = async (input: string, init: RequestInit) => {
-    const isRefresh = typeof init.body === 'string' && init.body.includes('"refresh_token"');
-    if (gated && isRefresh) await new Promise<void>((resolve) => waiting.push(resolve));
-    return globalThis.fetch(input, init);
-  };
-  return {
-    fetch,
-    hold: () => void (gated = true),
-    release: async () => {
-      gated = false;
-      waiting.splice(0).forEach((go) => go());
-      await settle();
-    },
-    pending: () => waiting.length,
-  };
-}
-
-/** A storage adapter over a Map; `sharedAcrossTabs` like localStorage or not. */
-function mapAdapter(items: Map<string, string>, shared: boolean): TokenStorageAdapter {
-  return {
-    getItem: (key) => items.get(key) ?? null,
-    setItem: (key, value) => void items.set(key, value),
-    removeItem: (key) => void items.delete(key),
-    sharedAcrossTabs: shared,
-  };
-}
 
 /** Settled state of a promise without awaiting it. */
 function track<T>(promise: Promise<T>) {
@@ -77,7 +48,7 @@ describe('hostile: promises that never settle', () => {
   it('a token request that never answers does not hang getToken() forever', async () => {
     const clock = createManualClock(START);
     const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const gate = gatedRefreshFetch();
+    const gate = gatedFetch({ refreshOnly: true });
     const options = sessionOptions({ clock, fetch: gate.fetch });
     const session = new CozeSession(options);
     await signIn(session, model, options.navigate);
@@ -102,7 +73,7 @@ describe('hostile: generations', () => {
   it('a refresh still out from before logout does not stand in for the new sign-in’s refresh', async () => {
     const clock = createManualClock(START);
     const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const gate = gatedRefreshFetch();
+    const gate = gatedFetch({ refreshOnly: true });
     const options = sessionOptions({ clock, fetch: gate.fetch });
     const session = new CozeSession(options);
     await signIn(session, model, options.navigate);
@@ -216,7 +187,7 @@ describe('hostile: tabs', () => {
     const clock = createManualClock(START);
     const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const lock = createLockRunner();
-    const gate = gatedRefreshFetch();
+    const gate = gatedFetch({ refreshOnly: true });
     const aOptions = sessionOptions({ clock, lock, tokenStorage: 'localStorage', fetch: gate.fetch });
     const a = new CozeSession(aOptions);
     await signIn(a, model, aOptions.navigate);
@@ -352,7 +323,7 @@ describe('found by the lifecycle e2e (L1, L2)', () => {
   it('after a 401, callers wait for the renewal instead of getting the rejected token again', async () => {
     const clock = createManualClock(START);
     const model = fake.reset({ now: () => clock.now() + 3_600_000, accessTokenTtlSeconds: 60 });
-    const gate = gatedRefreshFetch();
+    const gate = gatedFetch({ refreshOnly: true });
     const options = sessionOptions({ clock, fetch: gate.fetch });
     const session = new CozeSession(options);
     await signIn(session, model, options.navigate);

@@ -17,6 +17,7 @@ import {
   CLIENT_ID,
   createLockRunner,
   createManualClock,
+  gatedFetch,
   redirectUri,
   rejection,
   sessionOptions,
@@ -30,26 +31,6 @@ const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
 const TOKEN_KEY = `coze-auth.tokens.${CLIENT_ID}`;
 const TOKEN_URL = `${API_ORIGIN}/api/permission/oauth2/token`;
-
-/** A fetch whose token requests wait until released, like a slow token endpoint. */
-function gatedFetch() {
-  const waiting: (() => void)[] = [];
-  let gated = false;
-  const fetch = async (input: string, init: RequestInit) => {
-    if (gated) await new Promise<void>((resolve) => waiting.push(resolve));
-    return globalThis.fetch(input, init);
-  };
-  return {
-    fetch,
-    hold: () => void (gated = true),
-    release: async () => {
-      gated = false;
-      waiting.splice(0).forEach((go) => go());
-      await settle();
-    },
-    pending: () => waiting.length,
-  };
-}
 
 function recordEvents(session: CozeSession): CozeAuthEvent[] {
   const events: CozeAuthEvent[] = [];

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { CLIENT_ID, createLockRunner, createManualClock, sessionOptions, settle, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
+import { CLIENT_ID, createLockRunner, createManualClock, mapAdapter, sessionOptions, settle, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
@@ -98,26 +98,16 @@ describe('tabs that share one sign-in', () => {
     localStorage.clear();
   });
 
-  /** A storage adapter over `items`; `view` decides what this tab reads (a lagging copy, say). */
-  function adapter(items: Map<string, string>, shared: boolean, view: () => Map<string, string> = () => items) {
-    return {
-      getItem: (key: string) => view().get(key) ?? null,
-      setItem: (key: string, value: string) => void items.set(key, value),
-      removeItem: (key: string) => void items.delete(key),
-      sharedAcrossTabs: shared,
-    };
-  }
-
   it('a duplicated tab (sessionStorage copied) never spends the refresh token twice, and both stay signed in', async () => {
     const clock = createManualClock(START);
     const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const lock = createLockRunner();
     const aItems = new Map<string, string>();
-    const aOptions = sessionOptions({ clock, lock, tokenStorage: adapter(aItems, false) });
+    const aOptions = sessionOptions({ clock, lock, tokenStorage: mapAdapter(aItems, false) });
     const a = new CozeSession(aOptions);
     await signIn(a, model, aOptions.navigate);
     const bItems = new Map(aItems); // "Duplicate tab" copies sessionStorage
-    const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: adapter(bItems, false) }));
+    const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: mapAdapter(bItems, false) }));
     stops.push(a.mount(), b.mount());
     for (let cycle = 1; cycle <= 3; cycle++) {
       clock.set(clock.now() + 50_000);
@@ -136,11 +126,11 @@ describe('tabs that share one sign-in', () => {
     const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const lock = createLockRunner();
     const items = new Map<string, string>();
-    const aOptions = sessionOptions({ clock, lock, tokenStorage: adapter(items, true) });
+    const aOptions = sessionOptions({ clock, lock, tokenStorage: mapAdapter(items, true) });
     const a = new CozeSession(aOptions);
     await signIn(a, model, aOptions.navigate);
     const stale = new Map(items); // b's copy of storage never catches up
-    const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: adapter(items, true, () => stale) }));
+    const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: mapAdapter(items, true, () => stale) }));
     stops.push(a.mount(), b.mount());
     clock.set(START + 50_000);
     const fromA = a.getToken();

@@ -2,6 +2,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { CozeAuthError } from '../../src/core/errors';
 import { CozeSession, type CozeSessionOptions } from '../../src/core/session/CozeSession';
+import type { TokenStorageAdapter } from '../../src/core/storage/storageAdapters';
 import { cozeHandlers, createCozeModel, createTestClock, flushAsync, type CozeModel } from '../../src/testing/index';
 
 export const API_ORIGIN = 'https://api.coze.test';
@@ -85,3 +86,37 @@ export async function rejection(promise: Promise<unknown>): Promise<CozeAuthErro
 
 /** An in-process stand-in for Web Locks (jsdom has none), shared by the sessions ("tabs") given it. */
 export { createTestTabLocks as createLockRunner } from '../../src/testing/testTabLocks';
+
+/**
+ * A fetch whose token requests wait until released, like a slow token endpoint. With
+ * `refreshOnly`, code exchanges go straight through and only refresh_token grants wait.
+ */
+export function gatedFetch({ refreshOnly = false }: { refreshOnly?: boolean } = {}) {
+  const waiting: (() => void)[] = [];
+  let gated = false;
+  const fetch = async (input: string, init: RequestInit) => {
+    const isRefresh = typeof init.body === 'string' && init.body.includes('"refresh_token"');
+    if (gated && (!refreshOnly || isRefresh)) await new Promise<void>((resolve) => waiting.push(resolve));
+    return globalThis.fetch(input, init);
+  };
+  return {
+    fetch,
+    hold: () => void (gated = true),
+    release: async () => {
+      gated = false;
+      waiting.splice(0).forEach((go) => go());
+      await settle();
+    },
+    pending: () => waiting.length,
+  };
+}
+
+/** A token storage adapter over `items`, shared across tabs (like localStorage) or not; `view` is what this tab reads. */
+export function mapAdapter(items: Map<string, string>, shared: boolean, view: () => Map<string, string> = () => items): TokenStorageAdapter {
+  return {
+    getItem: (key) => view().get(key) ?? null,
+    setItem: (key, value) => void items.set(key, value),
+    removeItem: (key) => void items.delete(key),
+    sharedAcrossTabs: shared,
+  };
+}
