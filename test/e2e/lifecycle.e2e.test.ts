@@ -188,12 +188,14 @@ describe('lifecycle', () => {
     await waitForText(t.page, 'user-name', 'Coze Tester');
     const start = await probe(t.page);
     await runInSteps(t, OUTAGE_MS, POLL_MS, networkIdle);
+    // Everything Coze received while it was down (the log restarted with the counters), whatever time
+    // a dropped connection's entry carries.
+    const received = refreshesReceived(t);
     t.model.clearFailures();
     const outageEnd = t.time.now();
 
     const during = attempts.filter((at) => at >= outageStart && at <= outageEnd);
     const gaps = during.slice(1).map((at, index) => at - (during[index] as number));
-    const received = refreshesReceived(t, outageStart, outageEnd);
     const report = JSON.stringify({ outageMs: outageEnd - outageStart, attempts: during.map((at) => at - outageStart), gaps, received: received.map(([at, status]) => [at - outageStart, status]), counters: t.model.counters });
     // Backoff (1 s, 2 s, 4 s, 8 s ± 20 %): a handful of attempts, not one per API call.
     expect(during.length, report).toBeGreaterThanOrEqual(2);
@@ -205,7 +207,6 @@ describe('lifecycle', () => {
     // browser, not the library, whose attempts are the ones bounded above.
     expect(received.length, report).toBeGreaterThanOrEqual(during.length);
     if (failure !== 'network') expect(received.length, report).toBe(during.length);
-    expect(t.model.counters.tokenRefresh, report).toBe(received.length);
     expect(received.every(([, status]) => status !== 200), report).toBe(true);
     expect(await text(t.page, 'status')).toBe('signed-in');
 
@@ -218,7 +219,7 @@ describe('lifecycle', () => {
       await networkIdle();
       return false;
     }, 60_000, 0);
-    expect(refreshesReceived(t, outageEnd), report).toEqual([[expect.any(Number), 200]]);
+    expect(refreshesReceived(t).slice(received.length).filter(([, status]) => status === 200), report).toHaveLength(1);
     await settleApiCalls([t.page], 20_000);
     const recovered = await probe(t.page);
     // A token lifetime after recovery: calls every 200 ms, and the next proactive refresh.
