@@ -1,5 +1,11 @@
 import { cleanup, configure } from '@testing-library/react';
 import { afterAll, afterEach } from 'vitest';
+import { loadSessionEngine } from '../src/core/session/CozeSession.js';
+
+// In the browser the session engine arrives a moment after the first render (its own chunk);
+// tests load it up front so sessions behave synchronously from construction, as they did before
+// the split. test/core/lazyEngine.test.ts covers the moments before it arrives.
+await loadSessionEngine();
 
 // Sign-in loads code on demand (import()); on a busy 2-core CI machine the first load can
 // take over a second, so give async queries room before they fail.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hasAuthorizationResponse, parseCallbackUrl, stripCallbackParams } from '../../src/core/protocol/callbackUrl';
+import { parseCallbackUrl } from '../../src/core/protocol/authorizationResponse';
+import { hasAuthorizationResponse, stripCallbackParams } from '../../src/core/protocol/callbackUrl';
 
 describe('parseCallbackUrl', () => {
   it('reads code and state', () => {

@@ -2,27 +2,6 @@ import { CozeAuthError } from '../errors.js';
 
 // Small helpers of CozeSession that need none of its state.
 
-// The token client is needed only when a refresh is due, so it is loaded on demand (and
-// prefetched on mount while signed in, so a refresh while offline does not depend on loading it).
-let tokenClientModule: Promise<typeof import('../protocol/tokenClient.js')> | undefined;
-export function loadTokenClient(): Promise<typeof import('../protocol/tokenClient.js')> {
-  tokenClientModule ??= import('../protocol/tokenClient.js').catch((cause: unknown) => {
-    tokenClientModule = undefined;
-    throw new CozeAuthError('network_error', 'Could not load the token client.', { cause });
-  });
-  return tokenClientModule;
-}
-
-export function randomId(): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-export function notSignedIn(): CozeAuthError {
-  return new CozeAuthError('login_required', 'Not signed in to Coze.');
-}
-
 export function toCozeAuthError(error: unknown): CozeAuthError {
   if (error instanceof CozeAuthError) return error;
   return new CozeAuthError('authorization_error', 'Sign-in failed unexpectedly.', { cause: error });

@@ -3,14 +3,26 @@
 import type { ResolvedCozeConfig } from '../config.js';
 import { CozeAuthError } from '../errors.js';
 import { createAuthorizationRequest, takeAuthorizationTransaction } from '../protocol/authorizationRequest.js';
-import { parseCallbackUrl, stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
+import { parseCallbackUrl } from '../protocol/authorizationResponse.js';
+import { stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
 import { authorizationCodeGrantRequest, type TokenClientContext } from '../protocol/tokenClient.js';
 import type { TokenResponse } from '../protocol/tokenResponse.js';
-
 import { requireSameOriginPath, toSameOriginPath } from '../returnTo.js';
-import { resolveTransactionStorage } from '../storage/transactionStorage.js';
+import { usableTransactionStorage } from '../storage/transactionStorage.js';
 
 export { stripCallbackFromAddressBar };
+
+/** Where pending sign-ins wait; without any, sign-in fails before leaving for Coze. */
+function resolveTransactionStorage(): Storage {
+  const storage = usableTransactionStorage();
+  if (!storage) {
+    throw new CozeAuthError(
+      'storage_unavailable',
+      'This browser keeps no storage across the redirect to Coze (sessionStorage and localStorage are blocked), so sign-in cannot start.',
+    );
+  }
+  return storage;
+}
 
 function currentOrigin(): string {
   return globalThis.location?.origin ?? 'null';

@@ -1,21 +1,13 @@
-import { CozeAuthError } from '../errors.js';
 import { webStorage } from './storageAdapters.js';
 
 /**
  * Where pending sign-ins (PKCE verifier + state) wait for the redirect back: sessionStorage, or —
  * where it is unusable (some privacy modes, sandboxed frames) — localStorage, whose entries the
- * sign-in flow sweeps after 15 minutes. A memory store would not survive the redirect, so with
- * neither the sign-in fails before leaving for Coze with `storage_unavailable`.
+ * sign-in flow sweeps after 15 minutes. Undefined when neither works (a memory store would not
+ * survive the redirect).
  */
-export function resolveTransactionStorage(): Storage {
-  const storage = webStorage('sessionStorage') ?? webStorage('localStorage');
-  if (!storage) {
-    throw new CozeAuthError(
-      'storage_unavailable',
-      'This browser keeps no storage across the redirect to Coze (sessionStorage and localStorage are blocked), so sign-in cannot start.',
-    );
-  }
-  return storage;
+export function usableTransactionStorage(): Storage | undefined {
+  return webStorage('sessionStorage') ?? webStorage('localStorage');
 }
 
 /** sessionStorage key prefix of one client's pending sign-ins (one entry per `state`, removed on use). */
@@ -26,7 +18,7 @@ export function transactionPrefix(clientId: string): string {
 /** True when `storage` holds a pending sign-in of `clientId` for `state`. Synchronous, for the first render. */
 export function hasPendingTransaction(storage: Storage | undefined, clientId: string, state: string): boolean {
   try {
-    return (storage ?? resolveTransactionStorage()).getItem(transactionPrefix(clientId) + state) !== null;
+    return ((storage ?? usableTransactionStorage())?.getItem(transactionPrefix(clientId) + state) ?? null) !== null;
   } catch {
     return false;
   }

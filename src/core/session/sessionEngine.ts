@@ -1,0 +1,459 @@
+import { systemClock, type Clock } from '../clock.js';
+import type { ResolvedCozeConfig } from '../config.js';
+import { CozeAuthError } from '../errors.js';
+import { refreshTokenGrantRequest, type TokenClientContext } from '../protocol/tokenClient.js';
+import type { TokenResponse } from '../protocol/tokenResponse.js';
+import type { StoredTokens, TokenStore } from '../storage/tokenStore.js';
+import { webLocks } from '../browser/lock.js';
+import { createTabChannel, type TabMessage } from '../browser/tabChannel.js';
+import type { WakeReason } from '../browser/wakeEvents.js';
+import { decideAdoption, rotationOf } from './adoption.js';
+import { loadSignInFlow, toCozeAuthError } from './sessionSupport.js';
+import { ExpiryEstimator } from './expiryEstimator.js';
+import type { LifecycleAction, LifecycleState } from './lifecycle.js';
+import { RefreshScheduler } from './refreshScheduler.js';
+import { refreshDueAt, retryDelayMs, TIMER_TOLERANCE_MS } from './refreshPolicy.js';
+import { TabSync } from './tabSync.js';
+import type { CozeSessionOptions } from './CozeSession.js';
+import type { CallbackResult, CozeAuthEvent, GetTokenOptions, SignOutReason } from './types.js';
+
+/** What the session's eager shell lends its engine: its state, its one way to change it, and its events. */
+export interface SessionHost {
+  readonly config: ResolvedCozeConfig;
+  readonly store: TokenStore;
+  readonly options: CozeSessionOptions;
+  readonly transactions: Storage | undefined;
+  state(): LifecycleState;
+  /** A callback URL recognised at construction and not yet started. */
+  pendingCallbackUrl(): string | undefined;
+  /** The latest callback of this page load. */
+  callback(): Promise<CallbackResult> | undefined;
+  dispatch(action: LifecycleAction): void;
+  emit(event: CozeAuthEvent): void;
+  subscribe(listener: () => void): () => void;
+  handleRedirectCallback(url: string): Promise<CallbackResult>;
+}
+
+/**
+ * Everything a session does once the page is running: code exchange, proactive and on-demand
+ * refresh (single-flight, cross-tab), backoff, adoption of other tabs' tokens, and sign-out.
+ * Loaded in its own chunk while the first render goes on from stored state (see CozeSession,
+ * the eager shell that owns the state). Every async step carries the generation it started in
+ * and changes nothing when it resumes in another.
+ */
+function randomId(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function notSignedIn(): CozeAuthError {
+  return new CozeAuthError('login_required', 'Not signed in to Coze.');
+}
+
+export class SessionEngine {
+  readonly #host: SessionHost;
+  readonly #clock: Clock;
+  readonly #tokenClient: TokenClientContext;
+  readonly #tabs: TabSync;
+  readonly #scheduler: RefreshScheduler;
+  readonly #expiry = new ExpiryEstimator();
+  #refreshing: { generation: number; promise: Promise<string> } | undefined;
+  /** Sign-ins ended here: a copy of their record that storage failed to delete is never adopted again. */
+  readonly #endedSessions = new Set<string>();
+  /** The access token Coze last answered 401 for: never handed out again, whatever its expiry says. */
+  #rejectedToken: string | undefined;
+  #retryAttempt = 0;
+  #storageFailing = false;
+
+  constructor(host: SessionHost) {
+    this.#host = host;
+    const { config, options, store } = host;
+    this.#clock = options.clock ?? systemClock;
+    this.#tokenClient = { tokenEndpoint: config.tokenEndpoint, clientId: config.clientId, fetch: options.fetch, clock: this.#clock };
+    this.#tabs = new TabSync(
+      options.tabChannel ?? createTabChannel(`coze-auth.${config.clientId}`, store.key),
+      options.lock ?? webLocks,
+      `coze-auth.rotation.${config.clientId}`,
+    );
+    this.#scheduler = new RefreshScheduler(this.#clock, options.wakeEvents);
+    const stored = host.state().tokens;
+    if (stored) this.#expiry.learnFrom(stored);
+  }
+
+  /** Starts timers and listeners (wake events, other tabs) and asks other tabs for a newer rotation. */
+  start(): void {
+    this.#scheduler.start((reason) => this.#onWake(reason));
+    this.#tabs.start((message) => this.#onTabMessage(message));
+    if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
+    const { tokens, status } = this.#host.state();
+    if (tokens && status === 'signed-in') {
+      this.#tabs.post({ type: 'sync-request', sessionId: tokens.sessionId, rotation: rotationOf(tokens) });
+    }
+    this.plan();
+  }
+
+  stop(): void {
+    this.#scheduler.stop();
+    // A refresh on the wire keeps its rotation claimed until it is answered (see #startRefresh).
+    this.#tabs.stop({ keepRotation: this.#refreshing !== undefined });
+  }
+
+  /** Exchanges the code of a callback the shell has started (state recognised, URL already cleaned). */
+  async completeCallback(url: string, generation: number | undefined): Promise<CallbackResult> {
+    const flow = await loadSignInFlow();
+    const completed = await flow.completeAuthorization(this.#host.config, this.#host.transactions, this.#tokenClient, url);
+    if (generation === undefined || !this.#isCurrent(generation)) {
+      // Signed out, or another tab's sign-in was adopted, while the code was exchanged.
+      if (this.#host.state().status === 'signed-in') return { returnTo: completed.returnTo, alreadySignedIn: true };
+      throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
+    }
+    const tokens = this.#tokensFrom(completed.response, undefined);
+    this.#commit({ type: 'signed-in', generation, tokens });
+    this.#host.emit({ type: 'signed-in', expiresAt: tokens.expiresAt, source: 'this-tab' });
+    return { returnTo: completed.returnTo, alreadySignedIn: false };
+  }
+
+  // ── tokens ────────────────────────────────────────────────────────────────
+
+  /**
+   * Resolves an access token valid for at least the refresh skew, refreshing first if needed.
+   * Concurrent callers share one refresh. While a retry is scheduled after a transient failure,
+   * callers get the still-valid token, or once it expired the pending error, and send nothing.
+   * Waits for a sign-in in progress; rejects with `login_required` when signed out.
+   */
+  async getToken(options: GetTokenOptions = {}): Promise<string> {
+    if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
+    if (this.#host.state().status === 'signing-in') {
+      const pendingUrl = this.#host.pendingCallbackUrl();
+      const callback = pendingUrl ? this.#host.handleRedirectCallback(pendingUrl) : this.#host.callback();
+      await callback?.catch(() => undefined);
+    }
+    const { tokens } = this.#host.state();
+    if (!tokens || this.#host.state().status !== 'signed-in') throw this.#signedOutError();
+    const fresh = this.#clock.now() < refreshDueAt(tokens, this.#host.config.refreshSkewSeconds);
+    if (!options.forceRefresh && fresh && tokens.accessToken !== this.#rejectedToken) return tokens.accessToken;
+    return this.refresh();
+  }
+
+  /**
+   * Coze answered 401 (or code 4100) for `rejectedToken`: renews once for every caller that saw
+   * the same token (a caller arriving after the renewal gets the new token at once), and learns
+   * from the rejection how far the browser's clock is from Coze's.
+   */
+  async handleUnauthorized(rejectedToken: string): Promise<string> {
+    const { tokens } = this.#host.state();
+    if (tokens && tokens.accessToken !== rejectedToken) return this.getToken();
+    if (tokens) {
+      this.#rejectedToken = rejectedToken;
+      this.#expiry.learnFromRejection(tokens, this.#clock.now());
+    }
+    return this.getToken({ forceRefresh: true });
+  }
+
+  /**
+   * Refreshes now (single-flight: concurrent calls share one request; across tabs, one tab
+   * spends each refresh token and hands the rotated tokens to the others). Resolves the new
+   * access token. On a transient failure it resolves the current token while that is still valid
+   * and retries with backoff; when Coze rejects the refresh token the session ends with `invalid_grant`.
+   */
+  refresh(): Promise<string> {
+    const { tokens, refresh, status, error } = this.#host.state();
+    if (!tokens || status !== 'signed-in') return Promise.reject(this.#signedOutError());
+    if (refresh.kind === 'backoff') return this.#duringBackoff(tokens, refresh.error);
+    // A backoff retry on the wire is still the backoff: callers do not wait on it (it may hang until its timeout).
+    if (refresh.kind === 'in-flight' && this.#retryAttempt > 0 && error?.isTransient) return this.#duringBackoff(tokens, error);
+    return this.#startRefresh();
+  }
+
+  #startRefresh(): Promise<string> {
+    const { generation, tokens } = this.#host.state();
+    // A refresh from an older generation (before a sign-out and a new sign-in) is not this session's.
+    if (this.#refreshing?.generation !== generation) {
+      const promise = this.#runRefresh(generation, tokens as StoredTokens);
+      const current = { generation, promise };
+      this.#refreshing = current;
+      const done = () => {
+        if (this.#refreshing === current) this.#refreshing = undefined;
+        // Unmounted while spending: the rotation was kept claimed until the answer; now it can go.
+        if (!this.#scheduler.running) this.#tabs.releaseRotation();
+      };
+      promise.then(done, done);
+    }
+    return this.#refreshing.promise;
+  }
+
+  #duringBackoff(tokens: StoredTokens, error: CozeAuthError): Promise<string> {
+    const usable = this.#clock.now() < tokens.expiresAt && tokens.accessToken !== this.#rejectedToken;
+    return usable ? Promise.resolve(tokens.accessToken) : Promise.reject(error);
+  }
+
+  async #runRefresh(generation: number, start: StoredTokens): Promise<string> {
+    this.#host.dispatch({ type: 'refresh-started', generation });
+    for (;;) {
+      if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
+      const current = this.#host.state().tokens;
+      if (!this.#isCurrent(generation) || !current) return this.#afterSupersede();
+      if (rotationOf(current) > rotationOf(start)) return current.accessToken; // handed over meanwhile
+      if (!current.refreshToken) return this.#expireWithoutRefreshToken(current);
+      const claim = await this.#tabs.claimRotation(current.sessionId, rotationOf(current));
+      if (claim === true) {
+        if (!this.#isCurrent(generation)) return this.#afterSupersede();
+        return this.#spendRefreshToken(generation, current);
+      }
+      // Another tab spent (or is spending) this refresh token. Without a channel a sessionStorage
+      // tab can never receive the rotated one: it steps aside rather than spend a dead token.
+      if (!this.#host.store.sharedAcrossTabs && !this.#tabs.canHandOver) {
+        this.endSession('other-tab', new CozeAuthError('login_required', 'This sign-in was renewed in another tab; sign in again here.'), false);
+        throw this.#signedOutError();
+      }
+      // Wait for its hand-over instead of spending it again.
+      const outcome = await this.#tabs.waitForOtherTab(current.sessionId, claim, this.#nextTransition());
+      if (outcome.kind === 'backoff' && this.#isCurrent(generation)) {
+        const error = new CozeAuthError('server_error', 'Another tab is retrying the refresh after a failure.');
+        this.#enterBackoff(generation, error, outcome.retryAt + retryDelayMs(0), false);
+        return this.#duringBackoff(current, error);
+      }
+    }
+  }
+
+  async #spendRefreshToken(generation: number, current: StoredTokens): Promise<string> {
+    try {
+      const response = await refreshTokenGrantRequest(this.#tokenClient, current.refreshToken as string);
+      // Signed out or superseded while the request was out: the answer is dropped, nothing is written.
+      if (!this.#isCurrent(generation)) return this.#afterSupersede();
+      const tokens = this.#tokensFrom(response, current);
+      this.#retryAttempt = 0;
+      this.#commit({ type: 'refreshed', generation, tokens });
+      this.#host.emit({ type: 'refreshed', expiresAt: tokens.expiresAt, source: 'this-tab' });
+      return tokens.accessToken;
+    } catch (caught) {
+      const error = toCozeAuthError(caught);
+      if (!this.#isCurrent(generation)) return this.#afterSupersede();
+      if (!error.isTransient) {
+        if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
+        const now = this.#host.state().tokens;
+        // Without working locks another tab may have rotated the token a moment ago: adopt its result.
+        if (now && rotationOf(now) > rotationOf(current)) return now.accessToken;
+        this.endSession('refresh-rejected', error);
+        throw error;
+      }
+      const delayMs = retryDelayMs(this.#retryAttempt);
+      this.#retryAttempt += 1;
+      this.#enterBackoff(generation, error, this.#clock.now() + delayMs, true);
+      this.#host.emit({ type: 'refresh-retry', error, attempt: this.#retryAttempt, delayMs });
+      return this.#duringBackoff(current, error);
+    }
+  }
+
+  #enterBackoff(generation: number, error: CozeAuthError, retryAt: number, announce: boolean): void {
+    this.#host.dispatch({ type: 'refresh-failed', generation, error, failedAt: this.#clock.now(), retryAt, attempt: this.#retryAttempt });
+    const tokens = this.#host.state().tokens;
+    if (announce && tokens) {
+      this.#tabs.post({ type: 'backoff', sessionId: tokens.sessionId, rotation: rotationOf(tokens), retryAt });
+    }
+  }
+
+  #expireWithoutRefreshToken(current: StoredTokens): string {
+    if (this.#clock.now() < current.expiresAt) return current.accessToken;
+    const expired = new CozeAuthError('session_expired', 'The Coze session expired and cannot be renewed.');
+    this.endSession('expired', expired);
+    throw expired;
+  }
+
+  /** What a superseded step resolves: the session that replaced it, or the reason there is none. */
+  #afterSupersede(): string {
+    const { tokens, status } = this.#host.state();
+    if (tokens && status === 'signed-in') return tokens.accessToken;
+    throw this.#signedOutError();
+  }
+
+  #signedOutError(): CozeAuthError {
+    const { error } = this.#host.state();
+    return error && !error.isTransient ? error : notSignedIn();
+  }
+
+  /** Resolves at the next transition, whatever it is. */
+  #nextTransition(): Promise<void> {
+    return new Promise((resolve) => {
+      const stop = this.#host.subscribe(() => {
+        stop();
+        resolve();
+      });
+    });
+  }
+
+  #tokensFrom(response: TokenResponse, previous: StoredTokens | undefined): StoredTokens {
+    const now = this.#clock.now();
+    return {
+      accessToken: response.accessToken,
+      // RFC 6749 §6: without a new refresh token in the answer, the old one stays valid.
+      refreshToken: response.refreshToken ?? previous?.refreshToken,
+      expiresAt: this.#expiry.localExpiresAt(response, now),
+      obtainedAt: now,
+      tokenType: response.tokenType,
+      sessionId: previous?.sessionId ?? randomId(),
+      signedInAt: previous ? previous.signedInAt ?? previous.obtainedAt : now,
+      rotation: previous ? rotationOf(previous) + 1 : 0,
+      cozeExpiresAt: response.cozeExpiresAt,
+    };
+  }
+
+  // ── other tabs and storage ────────────────────────────────────────────────
+
+  /** Writes the tokens a transition made current, applies it, and hands them to other tabs. */
+  #commit(action: Extract<LifecycleAction, { type: 'signed-in' | 'refreshed' }>): void {
+    this.#persist(action.tokens);
+    this.#host.dispatch(action);
+    this.#tabs.post({ type: 'tokens', tokens: action.tokens });
+  }
+
+  /** A failed write keeps the tokens in memory (the refresh token was already rotated) and says so once. */
+  #persist(tokens: StoredTokens): void {
+    const failure = this.#host.store.write(tokens);
+    if (failure === undefined) {
+      this.#storageFailing = false;
+      return;
+    }
+    if (this.#storageFailing) return;
+    this.#storageFailing = true;
+    const error = new CozeAuthError('storage_unavailable', 'Could not save the Coze tokens; the session goes on in memory.', {
+      cause: failure,
+    });
+    this.#host.emit({ type: 'storage-failed', error });
+  }
+
+  /**
+   * Re-reads shared storage and takes what another tab wrote, if it is newer. Only a storage
+   * event (`removed`) makes a missing record mean "signed out elsewhere": a read at any other
+   * moment may simply not show yet a sign-in that reached this tab by message.
+   */
+  #syncFromStorage(removed = false): void {
+    const stored = this.#host.store.read();
+    if (this.#host.store.lastReadFailed) return; // unreadable is not "signed out": nothing is known
+    if (stored && this.#endedSessions.has(stored.sessionId)) return; // a record storage failed to delete
+    if (stored) {
+      this.#consider(stored, 'storage');
+      return;
+    }
+    if (removed && this.#host.state().status === 'signed-in' && !this.#storageFailing) this.endSession('other-tab', undefined, false);
+  }
+
+  /** Takes tokens from another tab (or shared storage) as the adoption rule says. */
+  #consider(incoming: StoredTokens, via: 'storage' | 'message'): void {
+    const shared = this.#host.store.sharedAcrossTabs;
+    if (this.#endedSessions.has(incoming.sessionId)) return;
+    switch (decideAdoption(this.#host.state(), incoming, shared)) {
+      case 'ignore':
+        return;
+      case 'assert-mine': {
+        const mine = this.#host.state().tokens;
+        if (!mine) return;
+        this.#persist(mine);
+        if (via === 'message') this.#tabs.post({ type: 'tokens', tokens: mine });
+        return;
+      }
+      case 'rotation':
+        this.#expiry.learnFrom(incoming);
+        if (!shared) this.#persist(incoming); // a duplicated tab keeps its own copy current
+        this.#retryAttempt = 0;
+        this.#host.dispatch({ type: 'rotation-adopted', generation: this.#host.state().generation, tokens: incoming });
+        this.#host.emit({ type: 'refreshed', expiresAt: incoming.expiresAt, source: 'other-tab' });
+        return;
+      case 'session':
+        this.#expiry.learnFrom(incoming);
+        this.#tabs.releaseRotation();
+        this.#retryAttempt = 0;
+        this.#host.dispatch({ type: 'session-adopted', tokens: incoming });
+        this.#host.emit({ type: 'signed-in', expiresAt: incoming.expiresAt, source: 'other-tab' });
+    }
+  }
+
+  #onTabMessage(message: TabMessage): void {
+    const mine = this.#host.state().tokens;
+    switch (message.type) {
+      case 'tokens':
+        this.#consider(message.tokens, 'message');
+        return;
+      case 'storage':
+        if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage(true);
+        return;
+      case 'signed-out':
+        // This sign-in ended elsewhere: end it now, before a late answer here could write it back.
+        if (mine && message.sessionId === mine.sessionId) this.endSession('other-tab', undefined, false);
+        else if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
+        return;
+      case 'sync-request':
+        if (mine && mine.sessionId === message.sessionId && rotationOf(mine) > message.rotation) {
+          this.#tabs.post({ type: 'tokens', tokens: mine });
+        }
+        return;
+      case 'backoff':
+        return; // handled by the waiters in TabSync
+    }
+  }
+
+  // ── scheduling ────────────────────────────────────────────────────────────
+
+  /** Plans the next look at the tokens from the state alone (the due time, or the pending retry); the shell calls it after every transition. */
+  plan(): void {
+    if (!this.#scheduler.running) return;
+    const { status, tokens, refresh } = this.#host.state();
+    if (status !== 'signed-in' || !tokens || refresh.kind === 'in-flight') {
+      this.#scheduler.cancel();
+    } else if (refresh.kind === 'backoff') {
+      this.#scheduler.planAt(refresh.retryAt, () => void this.#startRefresh().catch(() => undefined));
+    } else {
+      this.#scheduler.planAt(refreshDueAt(tokens, this.#host.config.refreshSkewSeconds), () => this.#checkExpiry());
+    }
+  }
+
+  /** Refreshes when due (or ends an unrenewable session at expiry); otherwise plans again. */
+  #checkExpiry(): void {
+    const { status, tokens, refresh } = this.#host.state();
+    if (status !== 'signed-in' || !tokens || refresh.kind !== 'idle') return;
+    const due = refreshDueAt(tokens, this.#host.config.refreshSkewSeconds);
+    if (this.#clock.now() + TIMER_TOLERANCE_MS >= due) void this.refresh().catch(() => undefined);
+    else this.plan();
+  }
+
+  #onWake(reason: WakeReason): void {
+    if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
+    const { refresh } = this.#host.state();
+    // Back online with a retry pending: the wait is cut to half its step (once per step, so a
+    // flapping connection cannot turn the backoff into one request per flap).
+    if (refresh.kind === 'backoff') {
+      if (reason !== 'online') return;
+      const halfway = refresh.failedAt + (refresh.retryAt - refresh.failedAt) / 2;
+      if (this.#clock.now() >= halfway) void this.#startRefresh().catch(() => undefined);
+      else this.#scheduler.planAt(halfway, () => void this.#startRefresh().catch(() => undefined));
+      return;
+    }
+    this.#checkExpiry();
+  }
+
+  // ── sign-out ──────────────────────────────────────────────────────────────
+
+  /** Ends this sign-in here (and, when `announce`, in every tab that shares it). */
+  endSession(reason: SignOutReason, error: CozeAuthError | undefined, announce = true): void {
+    const ended = this.#host.state().tokens;
+    if (ended) this.#endedSessions.add(ended.sessionId);
+    // Told by another tab: in shared storage it already cleared the record (and a newer sign-in may be there now).
+    if (!(reason === 'other-tab' && this.#host.store.sharedAcrossTabs)) this.#host.store.clear();
+    this.#retryAttempt = 0;
+    this.#tabs.releaseRotation();
+    this.#host.dispatch({ type: 'signed-out', error });
+    if (announce) this.#tabs.post({ type: 'signed-out', sessionId: ended?.sessionId });
+    if (ended || error) this.#host.emit({ type: 'signed-out', reason, error });
+  }
+
+  /** Tells other tabs of a sign-out the shell made before this engine arrived. */
+  announceSignOut(ended: StoredTokens | undefined): void {
+    if (ended) this.#endedSessions.add(ended.sessionId);
+    this.#tabs.post({ type: 'signed-out', sessionId: ended?.sessionId });
+  }
+
+  #isCurrent(generation: number): boolean {
+    return this.#host.state().generation === generation;
+  }
+}

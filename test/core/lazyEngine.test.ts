@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CozeSession } from '../../src/core/session/CozeSession';
+import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
+import { sessionOptions, setupFakeCoze, signIn, startSignIn } from '../helpers/harness';
+
+// The session engine is a chunk of its own that arrives after the first render. test/setup.ts
+// loads it up front for every other file; here each test gets a fresh copy of the session module
+// (vi.resetModules) whose engine import waits at a gate, or fails, as the test says.
+
+const fake = setupFakeCoze();
+const ENGINE = '../../src/core/session/sessionEngine';
+
+let openGate: () => void = () => undefined;
+let failLoad = false;
+
+beforeEach(() => {
+  vi.resetModules();
+  failLoad = false;
+  const gate = new Promise<void>((resolve) => {
+    openGate = resolve;
+  });
+  vi.doMock(ENGINE, async (importOriginal) => {
+    await gate;
+    if (failLoad) throw new TypeError('Failed to fetch dynamically imported module');
+    return importOriginal();
+  });
+});
+
+afterEach(() => {
+  vi.doUnmock(ENGINE);
+});
+
+/** A CozeSession class from a fresh module graph: no engine loaded yet. */
+async function freshSessionClass(): Promise<typeof CozeSession> {
+  return (await import('../../src/core/session/CozeSession')).CozeSession;
+}
+
+function recordingChannel(): TabChannel & { posted: TabMessage[] } {
+  const posted: TabMessage[] = [];
+  return { posted, post: (message) => void posted.push(message), subscribe: () => () => undefined };
+}
+
+/** Signs in with the eagerly loaded session (its tokens land in sessionStorage). */
+async function storeASignIn() {
+  const model = fake.reset();
+  const options = sessionOptions();
+  const session = new CozeSession(options);
+  await signIn(session, model, options.navigate);
+  window.history.replaceState(null, '', '/');
+  return { model, tokens: session.getSnapshot() };
+}
+
+describe('before the session engine arrives', () => {
+  it('renders the stored sign-in at once; token calls wait for the engine, then answer', async () => {
+    const { model, tokens } = await storeASignIn();
+    const Session = await freshSessionClass();
+    const session = new Session(sessionOptions());
+    expect(session.getSnapshot()).toMatchObject({ status: 'signed-in', accessToken: tokens.accessToken });
+
+    const unmount = session.mount();
+    let answered: string | undefined;
+    const token = session.getToken().then((value) => (answered = value));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).toBeUndefined();
+
+    openGate();
+    expect(await token).toBe(tokens.accessToken);
+    expect(model.counters.tokenRefresh).toBe(0);
+    unmount();
+  });
+
+  it('signs out at once, and tells the other tabs once the engine has loaded', async () => {
+    const { tokens } = await storeASignIn();
+    const Session = await freshSessionClass();
+    const tabChannel = recordingChannel();
+    const session = new Session(sessionOptions({ tabChannel }));
+    const events: string[] = [];
+    session.onEvent((event) => events.push(event.type));
+    const unmount = session.mount();
+
+    session.logout();
+    expect(session.getSnapshot().status).toBe('signed-out');
+    expect(window.sessionStorage.getItem('coze-auth.tokens.test-client')).toBeNull();
+    expect(events).toEqual(['signed-out']);
+    expect(tabChannel.posted).toEqual([]);
+
+    openGate();
+    await vi.waitFor(() => expect(tabChannel.posted).toContainEqual({ type: 'signed-out', sessionId: tokens.sessionId }));
+    // The engine started after the sign-out: it neither restores the session nor asks for it back.
+    expect(session.getSnapshot().status).toBe('signed-out');
+    expect(tabChannel.posted.filter((message) => message.type === 'sync-request')).toEqual([]);
+    unmount();
+  });
+
+  it('strips the code from the address bar at mount, before the engine (and the exchange) arrive', async () => {
+    const model = fake.reset();
+    const starter = sessionOptions();
+    const callbackUrl = await startSignIn(new CozeSession(starter), model, starter.navigate, '/after');
+    window.history.replaceState(null, '', callbackUrl);
+
+    const Session = await freshSessionClass();
+    const session = new Session(sessionOptions());
+    expect(session.getSnapshot().status).toBe('signing-in');
+    const unmount = session.mount();
+    expect(window.location.search).toBe('');
+    expect(model.counters.tokenExchange).toBe(0);
+
+    openGate();
+    await vi.waitFor(() => expect(session.getSnapshot().status).toBe('signed-in'));
+    expect(model.counters.tokenExchange).toBe(1);
+    unmount();
+  });
+
+  it('a failed engine download is a typed network_error that leaks nothing; the next call tries again', async () => {
+    const { tokens } = await storeASignIn();
+    const Session = await freshSessionClass();
+    const session = new Session(sessionOptions());
+    failLoad = true;
+    openGate();
+
+    const failure = await session.getToken().catch((error: unknown) => error as Error & { code?: string });
+    expect(failure).toMatchObject({ name: 'CozeAuthError', code: 'network_error' });
+    expect(JSON.stringify({ message: failure.message })).not.toContain(tokens.accessToken as string);
+    // The stored sign-in is untouched: a failed download is not a sign-out.
+    expect(session.getSnapshot().status).toBe('signed-in');
+
+    failLoad = false;
+    expect(await session.getToken()).toBe(tokens.accessToken);
+  });
+});
