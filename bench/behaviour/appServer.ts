@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { BenchConfig } from './apps/harness';
 import { RequestLog, sleep } from './requestLog';
 
@@ -19,6 +20,10 @@ export interface AppServerOptions {
   config: (libraryId: string, appOrigin: string) => BenchConfig;
   latencyMs: number;
   log: RequestLog;
+  /** Chunks each app's page preloads (`<link rel="modulepreload">`), by library id. Default none. */
+  preloads?: Record<string, readonly string[]>;
+  /** Serve assets gzip-compressed (level 9) to browsers that accept it, as a production server would. Default false. */
+  gzip?: boolean;
 }
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.map': 'application/json' };
@@ -33,6 +38,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+  const gzipped = new Map<string, Buffer>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', origin).pathname;
@@ -44,14 +50,20 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
         return;
       }
       try {
-        const body = await readFile(file);
+        let body: Buffer = await readFile(file);
+        const headers: Record<string, string> = {
+          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'Cache-Control': 'public, max-age=31536000, immutable',
+        };
+        if (options.gzip && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+          const compressed = gzipped.get(file) ?? gzipSync(body, { level: 9 });
+          gzipped.set(file, compressed);
+          body = compressed;
+          headers['Content-Encoding'] = 'gzip';
+          headers.Vary = 'Accept-Encoding';
+        }
         options.log.add('app', 'script', req.method ?? 'GET', path, 200);
-        res
-          .writeHead(200, {
-            'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-            'Cache-Control': 'public, max-age=31536000, immutable',
-          })
-          .end(body);
+        res.writeHead(200, { ...headers, 'Content-Length': String(body.length) }).end(body);
       } catch {
         options.log.add('app', 'missing', req.method ?? 'GET', path, 404);
         res.writeHead(404).end();
@@ -67,12 +79,16 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     }
     options.log.add('app', 'document', req.method ?? 'GET', path, 200);
     const config = JSON.stringify(options.config(libraryId, origin)).replaceAll('<', '\\u003c');
+    // What Vite's HTML plugin writes: the entry as a module script, its static imports preloaded.
+    const preloads = (options.preloads?.[libraryId] ?? [])
+      .map((chunk) => `<link rel="modulepreload" crossorigin href="/${chunk}">`)
+      .join('');
     res
       .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
       .end(
         `<!doctype html><html><head><meta charset="utf-8"><title>bench ${libraryId}</title>` +
           `<script>window.BENCH_CONFIG=${config}</script>` +
-          `<script type="module" src="/${entry}"></script></head><body><div id="root"></div></body></html>`,
+          `<script type="module" crossorigin src="/${entry}"></script>${preloads}</head><body><div id="root"></div></body></html>`,
       );
   };
 

@@ -18,6 +18,8 @@ export interface StandardOAuthServerOptions {
   accessTokenTtlSeconds: number;
   /** Added before every answer, like a network round trip. */
   latencyMs: number;
+  /** Added before a CORS preflight's answer, on top of `latencyMs`. Default 0. */
+  preflightLatencyMs?: number;
   /** Server clock, ms (the bench moves it together with the browser's). */
   now: () => number;
   log: RequestLog;
@@ -104,6 +106,7 @@ export async function startStandardOAuthServer(options: StandardOAuthServerOptio
     const path = url.pathname;
     await sleep(options.latencyMs);
     if (req.method === 'OPTIONS') {
+      if (options.preflightLatencyMs) await sleep(options.preflightLatencyMs);
       log.add('idp', 'preflight', req.method, path, 204);
       res
         .writeHead(204, {
