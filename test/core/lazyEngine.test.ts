@@ -118,7 +118,7 @@ describe('before the session engine arrives', () => {
     failLoad = true;
     openGate();
 
-    const failure = await session.getToken().catch((error: unknown) => error as Error & { code?: string });
+    const failure = (await session.getToken().catch((error: unknown) => error)) as Error & { code?: string };
     expect(failure).toMatchObject({ name: 'CozeAuthError', code: 'network_error' });
     expect(JSON.stringify({ message: failure.message })).not.toContain(tokens.accessToken as string);
     // The stored sign-in is untouched: a failed download is not a sign-out.

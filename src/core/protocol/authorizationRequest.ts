@@ -1,8 +1,7 @@
-import type { OidcClient } from 'oidc-client-ts';
+import { SigninState, State, WebStorageStateStore } from 'oidc-client-ts';
 import type { ResolvedCozeConfig } from '../config.js';
 import { CozeAuthError } from '../errors.js';
 import { transactionPrefix } from '../storage/transactionStorage.js';
-
 
 /** What a pending sign-in remembers across the redirect. */
 export interface AuthorizationTransaction {
@@ -16,37 +15,16 @@ interface TransactionData {
   returnTo?: string;
 }
 
-// oidc-client-ts is only needed while signing in, so it is fetched on demand and kept out of the
-// initial bundle. One client per (config, storage) pair.
-const clients = new WeakMap<ResolvedCozeConfig, Map<Storage, Promise<OidcClient>>>();
+// oidc-client-ts is only needed while signing in: this module is part of the lazily loaded sign-in
+// flow. Coze is OAuth without OIDC, so only its PKCE state pieces are used (SigninState makes the
+// verifier and challenge, WebStorageStateStore keeps it under the state, State sweeps stale ones);
+// OidcClient would bring token, user-info and ID-token validation code a Coze sign-in never runs.
 
-function loadOidcClient(config: ResolvedCozeConfig, store: Storage): Promise<OidcClient> {
-  let byStore = clients.get(config);
-  if (!byStore) clients.set(config, (byStore = new Map()));
-  let client = byStore.get(store);
-  if (!client) {
-    client = import('oidc-client-ts').then(
-      ({ OidcClient, WebStorageStateStore }) =>
-        new OidcClient({
-          authority: config.webBaseURL,
-          client_id: config.clientId,
-          redirect_uri: config.redirectUri,
-          response_type: 'code',
-          // Coze has no scopes; oidc-client-ts insists on one, so it is set and never sent.
-          scope: 'coze',
-          omitScopeWhenRequesting: true,
-          // Coze is not OIDC: no discovery document, so the endpoints are given outright.
-          metadata: {
-            issuer: config.webBaseURL,
-            authorization_endpoint: config.authorizeEndpoint,
-            token_endpoint: config.tokenEndpoint,
-          },
-          stateStore: new WebStorageStateStore({ prefix: transactionPrefix(config.clientId), store }),
-        }),
-    );
-    byStore.set(store, client);
-  }
-  return client;
+/** Pending sign-ins older than this are swept when a new one starts (oidc-client-ts's default). */
+const STALE_AFTER_SECONDS = 15 * 60;
+
+function stateStoreFor(config: ResolvedCozeConfig, store: Storage): WebStorageStateStore {
+  return new WebStorageStateStore({ prefix: transactionPrefix(config.clientId), store });
 }
 
 function isCryptoFailure(error: unknown): boolean {
@@ -62,12 +40,20 @@ export async function createAuthorizationRequest(
   transactionStore: Storage,
   returnTo: string | undefined,
 ): Promise<string> {
-  const client = await loadOidcClient(config, transactionStore);
-  await client.clearStaleState();
-  let request;
+  const stateStore = stateStoreFor(config, transactionStore);
+  await State.clearStaleState(stateStore, STALE_AFTER_SECONDS);
+  let state: SigninState;
   try {
     const data: TransactionData = { returnTo };
-    request = await client.createSigninRequest({ state: data });
+    state = await SigninState.create({
+      data,
+      code_verifier: true,
+      client_id: config.clientId,
+      authority: config.webBaseURL,
+      redirect_uri: config.redirectUri,
+      // Coze has no scopes; the stored state wants one, and it is never sent.
+      scope: 'coze',
+    });
   } catch (cause) {
     if (isCryptoFailure(cause)) {
       throw new CozeAuthError('crypto_unavailable', 'PKCE needs Web Crypto (serve the app over https or localhost).', {
@@ -76,11 +62,16 @@ export async function createAuthorizationRequest(
     }
     throw cause;
   }
-  if (config.codeChallengeMethod === 'S256') return request.url;
-  // oidc-client-ts only speaks S256; for 'plain' the challenge is the verifier itself (RFC 7636 §4.2).
-  const url = new URL(request.url);
-  url.searchParams.set('code_challenge', request.state.code_verifier ?? '');
-  url.searchParams.set('code_challenge_method', 'plain');
+  await stateStore.set(state.id, state.toStorageString());
+  // RFC 6749 §4.1.1 with RFC 7636 §4.3; for 'plain' the challenge is the verifier itself (§4.2).
+  const plain = config.codeChallengeMethod === 'plain';
+  const url = new URL(config.authorizeEndpoint);
+  url.searchParams.append('client_id', config.clientId);
+  url.searchParams.append('redirect_uri', config.redirectUri);
+  url.searchParams.append('response_type', 'code');
+  url.searchParams.append('state', state.id);
+  url.searchParams.append('code_challenge', (plain ? state.code_verifier : state.code_challenge) ?? '');
+  url.searchParams.append('code_challenge_method', plain ? 'plain' : 'S256');
   return url.href;
 }
 
@@ -93,10 +84,12 @@ export async function takeAuthorizationTransaction(
   transactionStore: Storage,
   callbackUrl: string,
 ): Promise<AuthorizationTransaction> {
-  const client = await loadOidcClient(config, transactionStore);
-  let state;
+  let state: SigninState;
   try {
-    ({ state } = await client.readSigninResponseState(callbackUrl, true));
+    const id = new URL(callbackUrl).searchParams.get('state');
+    const stored = id ? await stateStoreFor(config, transactionStore).remove(id) : null;
+    if (!stored) throw new Error('No pending sign-in for this state.');
+    state = await SigninState.fromStorageString(stored);
   } catch (cause) {
     throw new CozeAuthError(
       'state_mismatch',

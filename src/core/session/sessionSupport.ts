@@ -14,11 +14,10 @@ export function reportListenerError(error: unknown): void {
   else globalThis.setTimeout(() => { throw error; }, 0);
 }
 
-// The sign-in flow and oidc-client-ts are two chunks; fetched together, not one after the other.
+// The sign-in flow, with oidc-client-ts, loads on demand (the bundler fetches its chunks together).
 let signInFlowModule: Promise<typeof import('./signInFlow.js')> | undefined;
 export function loadSignInFlow(): Promise<typeof import('./signInFlow.js')> {
   if (!signInFlowModule) {
-    void import('oidc-client-ts').catch(() => undefined);
     signInFlowModule = import('./signInFlow.js').catch((cause: unknown) => {
       signInFlowModule = undefined;
       throw new CozeAuthError('network_error', 'Could not load the sign-in code.', { cause });
