@@ -25,7 +25,7 @@ export default [
     name: 'react-coze-auth — initial: every export of the main entry',
     path: manifest.main.initial,
     gzip: true,
-    limit: '8.5 kB',
+    limit: '6.5 kB',
   },
   {
     name: 'react-coze-auth — total: initial + lazy chunks (session engine, sign-in flow with oidc-client-ts, callback view)',

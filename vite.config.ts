@@ -61,7 +61,7 @@ export default defineConfig({
     minify: false,
     target: 'es2022',
     lib: {
-      entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/node': 'src/testing/node.ts' },
+      entry: { index: 'src/index.ts', i18n: 'src/i18n.ts', 'testing/index': 'src/testing/index.ts', 'testing/node': 'src/testing/node.ts' },
       formats: ['es'],
     },
     rolldownOptions: {

@@ -1,7 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { ReactNode } from 'react';
 import { expect, fn, userEvent, waitFor, within } from 'storybook/test';
-import { CozeCallback, describeCozeAuthError, useCozeAuth, useCozeMessages, type CozeAuthError } from '../src/index';
+import { CozeCallback, useCozeAuth, useCozeMessages, type CozeAuthError } from '../src/index';
+import { describeCozeAuthError } from '../src/i18n';
 import { ProfileCard } from './demo/ProfileCard';
 import { WorkspaceList } from './demo/WorkspaceList';
 import { AppFrame } from './support/AppFrame';

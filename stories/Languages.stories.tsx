@@ -1,7 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { ReactNode } from 'react';
 import { expect, within } from 'storybook/test';
-import { describeCozeAuthError, type CozeAuthErrorCode, type CozeAuthUiMessages } from '../src/index';
+import { type CozeAuthErrorCode, type CozeAuthUiMessages } from '../src/index';
+import { describeCozeAuthError } from '../src/i18n';
 import { enErrors } from '../src/react/i18n/errors.en';
 import { en } from '../src/react/i18n/messages.en';
 import { zhCN } from '../src/react/i18n/messages.zhCN';

@@ -17,8 +17,6 @@ export { RequireCozeAuth } from './RequireCozeAuth.js';
 export type { RequireCozeAuthProps } from './RequireCozeAuth.js';
 export { useCozeMessages } from './i18n/context.js';
 export type { CozeMessagesValue } from './i18n/context.js';
-export { describeCozeAuthError } from './i18n/describeCozeAuthError.js';
-export type { CozeAuthErrorDescription } from './i18n/describeCozeAuthError.js';
 export type {
   CozeAuthErrorMessages,
   CozeAuthErrorText,

@@ -1,7 +1,7 @@
 // Hostile review 2: i18n and the lazily loaded error notice.
 import { render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { describeCozeAuthError } from '../../src/react/index';
+import { describeCozeAuthError } from '../../src/i18n';
 import { sessionOptions, setupFakeCoze } from '../helpers/harness';
 
 setupFakeCoze();

@@ -17,10 +17,10 @@ import {
   CozeCallback,
   CozeLoginButton,
   RequireCozeAuth,
-  describeCozeAuthError,
   useCozeMessages,
   type CozeAuthMessageOverrides,
 } from '../../src/react/index';
+import { describeCozeAuthError } from '../../src/i18n';
 import { sessionOptions, setupFakeCoze, startSignIn } from '../helpers/harness';
 
 const fake = setupFakeCoze();
