@@ -403,16 +403,20 @@ const errorOf = (error: unknown) => ({ error: error instanceof Error ? (error.me
 
 /** Builds the latency apps and times every measurable library's sign-in in Chromium, then the reference. */
 export async function measureLatency(log: (line: string) => void = () => undefined): Promise<LatencyResults> {
-  const measured = LIBRARIES.filter((library) => !NOT_MEASURABLE[library.id]);
+  // BENCH_LATENCY_ONLY=coze,reference times only those (a quick look while working; the README's
+  // table always comes from a full run).
+  const only = process.env.BENCH_LATENCY_ONLY?.split(',');
+  const skipped = (id: string) => only !== undefined && !only.includes(id);
+  const measured = LIBRARIES.filter((library) => !NOT_MEASURABLE[library.id] && !skipped(library.id));
   const outDir = `${ROOT}node_modules/.cache/bench-latency-apps`;
   log('latency: building the apps (production mode)');
-  const apps = await buildLatencyApps([...measured.map((library) => library.id), REFERENCE.id], outDir);
+  const apps = await buildLatencyApps([...measured.map((library) => library.id), ...(skipped(REFERENCE.id) ? [] : [REFERENCE.id])], outDir);
   const servers = await startServers(outDir, apps);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const libraries: LatencyResult[] = [];
     for (const library of LIBRARIES) {
-      const reason = NOT_MEASURABLE[library.id];
+      const reason = NOT_MEASURABLE[library.id] ?? (skipped(library.id) ? 'skipped (BENCH_LATENCY_ONLY)' : undefined);
       if (reason) {
         libraries.push({ library, notMeasurable: reason });
         continue;
@@ -426,6 +430,7 @@ export async function measureLatency(log: (line: string) => void = () => undefin
     }
     log(`latency: ${REFERENCE.name}`);
     let reference: LatencyFigures | { error: string };
+    if (skipped(REFERENCE.id)) return { libraries, reference: { error: 'skipped (BENCH_LATENCY_ONLY)' } };
     try {
       reference = await measureApp(browser, servers, REFERENCE.id, apps[REFERENCE.id] as LatencyApp);
     } catch (error) {
