@@ -3,9 +3,10 @@ import { resolveCozeConfig, type CozeAuthOptions, type ResolvedCozeConfig } from
 import { CozeAuthError } from '../errors.js';
 import type { FetchLike } from '../protocol/tokenClient.js';
 import { authorizationResponseState, stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
+import { sendEarlyExchange } from '../protocol/earlyExchange.js';
 import { resolveTokenStorage } from '../storage/storageAdapters.js';
 import { TokenStore } from '../storage/tokenStore.js';
-import { hasPendingTransaction } from '../storage/transactionStorage.js';
+import { hasPendingTransaction, usableTransactionStorage } from '../storage/transactionStorage.js';
 import type { TabLocks } from '../browser/lock.js';
 import type { TabChannel } from '../browser/tabChannel.js';
 import { runOncePerCallback } from './callbackRegistry.js';
@@ -188,7 +189,12 @@ export class CozeSession {
     const redirect = new URL(this.config.redirectUri);
     const here = new URL(href);
     if (!state || here.origin !== redirect.origin || here.pathname !== redirect.pathname) return undefined;
-    return hasPendingTransaction(this.#transactions, this.config.clientId, state) ? href : undefined;
+    if (!hasPendingTransaction(this.#transactions, this.config.clientId, state)) return undefined;
+    // A pending sign-in for this state is the state check: the exchange can leave now, overlapping
+    // the download of the sign-in code, which takes it over.
+    const transactions = this.#transactions ?? usableTransactionStorage();
+    if (transactions) sendEarlyExchange(this.config, transactions, state, href, this.#options.fetch);
+    return href;
   }
 
   async #completeCallback(url: string, state: string | null): Promise<CallbackResult> {
