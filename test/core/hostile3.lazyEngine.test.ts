@@ -311,3 +311,27 @@ describe('hostile3: callbacks before the engine arrives', () => {
     expect(model.counters.tokenExchange).toBe(0);
   });
 });
+
+describe('hostile3: a callback whose engine download fails', () => {
+  // DEFECT (minor). On the callback page the shell strips code/state from the address bar before
+  // the engine arrives; if the engine download then fails, the callback fails with network_error
+  // and the code is gone for good — but the PKCE verifier stays in sessionStorage (only the lazily
+  // loaded flow ever removes it), readable by any script on the origin until a later login sweeps
+  // it 15 minutes on (with the localStorage fallback: across browser sessions).
+  it('no verifier is left behind when the callback fails because the engine could not load', async () => {
+    const model = fake.reset();
+    const starter = sessionOptions();
+    const callbackUrl = await startSignIn(new CozeSession(starter), model, starter.navigate, '/there');
+    window.history.replaceState(null, '', callbackUrl);
+    const state = new URL(callbackUrl).searchParams.get('state')!;
+    const Session = await freshSessionClass();
+    const session = new Session(sessionOptions());
+    failLoad = true;
+    openGate();
+    const unmount = session.mount();
+    cleanups.push(unmount);
+    await expect(session.handleRedirectCallback(window.location.href)).rejects.toMatchObject({ code: 'network_error' });
+    expect(window.location.search).toBe(''); // the code can never be used again
+    expect(sessionStorage.getItem(`coze-auth.tx.${CLIENT_ID}.${state}`)).toBeNull();
+  });
+});
