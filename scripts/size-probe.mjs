@@ -112,8 +112,8 @@ const failures = [];
 const mainInitial = initialChunks(main);
 const eagerOidc = mainInitial.filter((chunk) => Object.keys(chunk.modules).some((id) => id.includes('/node_modules/oidc-client-ts/')));
 if (eagerOidc.length > 0) failures.push(`main: oidc-client-ts is in an initial chunk (${eagerOidc[0]?.fileName}); it must stay behind import()`);
-// The engine (refresh, other tabs, timers) and the callback's view load after the first render.
-for (const lazyModule of ['/core/session/sessionEngine.js', '/react/CozeCallbackView.js']) {
+// The engine (refresh, other tabs, timers) loads after the first render.
+for (const lazyModule of ['/core/session/sessionEngine.js']) {
   const eager = mainInitial.find((chunk) => Object.keys(chunk.modules).some((id) => id.endsWith(lazyModule)));
   if (eager) failures.push(`main: ${lazyModule} is in an initial chunk (${eager.fileName}); it must stay behind import()`);
 }

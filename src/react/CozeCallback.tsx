@@ -1,8 +1,10 @@
-import { lazy, Suspense, useEffect, useSyncExternalStore, type ReactNode } from 'react';
-import { CozeAuthError } from '../core/errors.js';
-import { ChunkBoundary, PlainNotice } from './ChunkBoundary.js';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { CozeAuthError } from '../core/errors.js';
+import type { CallbackResult } from '../core/session/types.js';
 import { useCozeAuthContext } from './context.js';
 import { useCozeMessages } from './i18n/context.js';
+import { LazyAuthErrorNotice as AuthErrorNotice } from './LazyAuthErrorNotice.js';
+import { replaceLocation } from './navigation.js';
 
 /** Recovery actions handed to a custom error renderer. */
 export interface CozeCallbackErrorActions {
@@ -24,15 +26,9 @@ export interface CozeCallbackProps {
   retryReturnTo?: string;
 }
 
-// Only the redirect route needs the callback's logic and its error notice: the view is a chunk of
-// its own, downloaded while the session loads the code exchange (the status text shows meanwhile).
-const CallbackView = lazy(() => import('./CozeCallbackView.js').then((module) => ({ default: module.CozeCallbackView })));
-
-// Servers (and hydration) render only the status text: the view does its work in an effect, and a
-// lazy component suspending in renderToString would abort the server render.
-const noSubscription = () => () => undefined;
-const onClient = () => true;
-const onServer = () => false;
+// Callbacks mounted at the same moment share one result (the same promise): only the first one
+// navigates. The mark is dropped after this turn, so a later visit to the route leaves again.
+const navigating = new WeakSet<CallbackResult>();
 
 /**
  * Render on your redirect route. Completes sign-in exactly once (StrictMode, duplicate mounts and
@@ -40,31 +36,48 @@ const onServer = () => false;
  * sign in again, and never redirects by itself.
  */
 export function CozeCallback(props: CozeCallbackProps): ReactNode {
-  const { session } = useCozeAuthContext();
+  const { session, onRedirectCallback } = useCozeAuthContext();
   const { messages } = useCozeMessages();
-  const hydrated = useSyncExternalStore(noSubscription, onClient, onServer);
-  // The exchange starts now (and the code leaves the address bar), not once the view's chunk has
-  // arrived; the view then gets this same callback from the session (it is keyed on its state).
-  useEffect(() => void session.handleRedirectCallback(window.location.href).catch(() => undefined), [session]);
-  const loading = props.loading ?? (
-    <p role="status" aria-live="polite" lang={messages.lang}>
-      {messages.signingIn}
-    </p>
-  );
-  // The view's chunk could not load (offline, a redeploy): the session still completes the sign-in
-  // on its own; this offers a fresh one rather than a page that waits forever.
-  const unloadable = (
-    <PlainNotice
-      error={new CozeAuthError('network_error', 'Could not load the sign-in page.')}
-      login={() => session.login({ returnTo: props.retryReturnTo ?? '/' })}
-    />
-  );
-  if (!hydrated) return loading;
+  // Undefined while the callback is under way; 'done' once it left for returnTo (or the app's handler ran).
+  const [outcome, setOutcome] = useState<CozeAuthError | 'done'>();
+  const { onSuccess, onError } = props;
+
+  useEffect(() => {
+    let active = true;
+    // Read in the effect, never in render (servers have no window). The session strips code/state
+    // at once; a remount (StrictMode, router re-key, Suspense) sees the clean URL and the session
+    // answers it with the outcome of the callback already under way.
+    session.handleRedirectCallback(window.location.href).then(
+      (result) => {
+        if (!active) return;
+        setOutcome('done');
+        if (navigating.has(result)) return;
+        navigating.add(result);
+        setTimeout(() => navigating.delete(result));
+        (onSuccess ?? onRedirectCallback ?? replaceLocation)(result.returnTo);
+      },
+      // The session only ever rejects with a CozeAuthError.
+      (failure: CozeAuthError) => {
+        if (!active) return;
+        setOutcome(failure);
+        onError?.(failure);
+      },
+    );
+    return () => {
+      active = false;
+    };
+  }, [session, onSuccess, onError, onRedirectCallback]);
+
+  if (outcome === 'done') return null;
+  if (outcome) {
+    const actions: CozeCallbackErrorActions = { login: () => session.login({ returnTo: props.retryReturnTo ?? '/' }) };
+    return props.error ? props.error(outcome, actions) : <AuthErrorNotice error={outcome} login={actions.login} />;
+  }
   return (
-    <ChunkBoundary fallback={unloadable}>
-      <Suspense fallback={loading}>
-        <CallbackView {...props} loading={loading} />
-      </Suspense>
-    </ChunkBoundary>
+    props.loading ?? (
+      <p role="status" aria-live="polite" lang={messages.lang}>
+        {messages.signingIn}
+      </p>
+    )
   );
 }

@@ -81,6 +81,12 @@ describe('hostile3: the authorize URL against coze-oauth.md §1', () => {
     expect(outcome).toBe('navigated');
     const url = new URL(options.navigate.mock.calls[0]![0] as string);
     expect(url.searchParams.get('code_challenge_method')).toBe('plain');
+    // The way back needs no hash either: the callback completes on the same page.
+    const callbackUrl = await fake.state.model.approve(url.href);
+    window.history.replaceState(null, '', callbackUrl);
+    await expect(session.handleRedirectCallback(callbackUrl)).resolves.toMatchObject({ alreadySignedIn: false });
+    expect(session.getSnapshot().status).toBe('signed-in');
+    vi.unstubAllGlobals();
   });
 
   it('Coze (the fake) accepts the S256 and plain requests and the whole round trip works', async () => {

@@ -1,12 +1,13 @@
-// Hostile review 3: <CozeCallback> as a thin wrapper around a lazily loaded view.
-// Tests marked "DEFECT" fail against the code under review; the others pin behaviour that held.
+// Hostile review 3: <CozeCallback> with a chunk that cannot load. The review found that a lazily
+// loaded callback *view* left a signed-in user on an error and never called onError; the view is
+// eager again and only the error notice is lazy, so these tests now cut that chunk instead.
 import { render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { sessionOptions, setupFakeCoze, startSignIn } from '../helpers/harness';
 
 const fake = setupFakeCoze();
-const VIEW = ['../../src/react/CozeCallbackView', '../../src/react/CozeCallbackView.js'];
+const VIEW = ['../../src/react/AuthErrorNotice', '../../src/react/AuthErrorNotice.js'];
 
 afterEach(() => {
   for (const path of VIEW) vi.doUnmock(path);
@@ -21,12 +22,12 @@ async function landOnCallback(returnTo = '/after') {
   return callbackUrl;
 }
 
-/** The library from a fresh module graph whose CozeCallbackView chunk cannot be downloaded. */
+/** The library from a fresh module graph whose lazy error-notice chunk cannot be downloaded. */
 async function libraryWithoutTheViewChunk() {
   vi.resetModules();
   for (const path of VIEW) {
     vi.doMock(path, () => {
-      throw new TypeError('Failed to fetch dynamically imported module: /assets/CozeCallbackView-abc123.js');
+      throw new TypeError('Failed to fetch dynamically imported module: /assets/AuthErrorNotice-abc123.js');
     });
   }
   const lib = await import('../../src/react/index');
@@ -40,7 +41,7 @@ function swallowWindowErrors() {
   return () => window.removeEventListener('error', onError);
 }
 
-describe('hostile3: the callback view’s chunk fails to load', () => {
+describe('hostile3: the callback’s lazy chunk fails to load', () => {
   beforeEach(() => {
     fake.reset();
   });
@@ -50,7 +51,7 @@ describe('hostile3: the callback view’s chunk fails to load', () => {
   // page.") that never changes: the user is signed in, yet stays on the callback route looking at a
   // failure, onSuccess / onRedirectCallback never run, and "Try again" sends a signed-in user back
   // to Coze for a second sign-in.
-  it('a sign-in that succeeds still leaves for returnTo (onSuccess) when the view chunk cannot load', async () => {
+  it('a sign-in that succeeds still leaves for returnTo (onSuccess) when a chunk cannot load', async () => {
     await landOnCallback('/after');
     const { lib, FreshSession } = await libraryWithoutTheViewChunk();
     const session = new FreshSession(sessionOptions());
@@ -77,7 +78,7 @@ describe('hostile3: the callback view’s chunk fails to load', () => {
   // DEFECT. onError is documented as "Called once when sign-in fails". With the view chunk missing,
   // a sign-in that fails (here: a state nobody started) never reaches onError: the app cannot log
   // it, route away, or show its own message.
-  it('a sign-in that fails still calls onError when the view chunk cannot load', async () => {
+  it('a sign-in that fails still calls onError and shows a notice when its chunk cannot load', async () => {
     window.history.replaceState(null, '', '/callback?code=c&state=nobody-started-this');
     const { lib, FreshSession } = await libraryWithoutTheViewChunk();
     const session = new FreshSession(sessionOptions());

@@ -11,6 +11,14 @@ export interface AuthorizationTransaction {
   returnTo: string | undefined;
 }
 
+/** The fields of oidc-client-ts's stored SigninState that a callback needs. */
+interface StoredSignIn {
+  client_id?: unknown;
+  code_verifier?: unknown;
+  redirect_uri?: unknown;
+  data?: TransactionData | null;
+}
+
 interface TransactionData {
   returnTo?: string;
 }
@@ -25,6 +33,11 @@ const STALE_AFTER_SECONDS = 15 * 60;
 
 function stateStoreFor(config: ResolvedCozeConfig, store: Storage): WebStorageStateStore {
   return new WebStorageStateStore({ prefix: transactionPrefix(config.clientId), store });
+}
+
+/** 64 hex characters from 32 random bytes: a valid RFC 7636 verifier (43–128 unreserved characters). */
+function plainVerifier(): string {
+  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(32)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 function isCryptoFailure(error: unknown): boolean {
@@ -42,18 +55,22 @@ export async function createAuthorizationRequest(
 ): Promise<string> {
   const stateStore = stateStoreFor(config, transactionStore);
   await State.clearStaleState(stateStore, STALE_AFTER_SECONDS);
+  const plain = config.codeChallengeMethod === 'plain';
   let state: SigninState;
   try {
-    const data: TransactionData = { returnTo };
-    state = await SigninState.create({
-      data,
-      code_verifier: true,
+    const pending = {
+      data: { returnTo } satisfies TransactionData,
       client_id: config.clientId,
       authority: config.webBaseURL,
       redirect_uri: config.redirectUri,
       // Coze has no scopes; the stored state wants one, and it is never sent.
       scope: 'coze',
-    });
+    };
+    // 'plain' needs no hash, so it must not need crypto.subtle either (absent outside secure
+    // contexts): SigninState.create hashes any verifier it is given, so this one is set after.
+    state = plain
+      ? Object.assign(await SigninState.create(pending), { code_verifier: plainVerifier() })
+      : await SigninState.create({ ...pending, code_verifier: true });
   } catch (cause) {
     if (isCryptoFailure(cause)) {
       throw new CozeAuthError('crypto_unavailable', 'PKCE needs Web Crypto (serve the app over https or localhost).', {
@@ -64,7 +81,6 @@ export async function createAuthorizationRequest(
   }
   await stateStore.set(state.id, state.toStorageString());
   // RFC 6749 §4.1.1 with RFC 7636 §4.3; for 'plain' the challenge is the verifier itself (§4.2).
-  const plain = config.codeChallengeMethod === 'plain';
   const url = new URL(config.authorizeEndpoint);
   url.searchParams.append('client_id', config.clientId);
   url.searchParams.append('redirect_uri', config.redirectUri);
@@ -84,12 +100,15 @@ export async function takeAuthorizationTransaction(
   transactionStore: Storage,
   callbackUrl: string,
 ): Promise<AuthorizationTransaction> {
-  let state: SigninState;
+  let state: StoredSignIn;
   try {
     const id = new URL(callbackUrl).searchParams.get('state');
     const stored = id ? await stateStoreFor(config, transactionStore).remove(id) : null;
     if (!stored) throw new Error('No pending sign-in for this state.');
-    state = await SigninState.fromStorageString(stored);
+    // Read as data: SigninState.fromStorageString would hash the verifier again (crypto.subtle, which
+    // a 'plain' sign-in on a non-secure origin does not have) only to drop the result.
+    state = JSON.parse(stored) as StoredSignIn;
+    if (typeof state !== 'object' || state === null) throw new Error('The pending sign-in is not a record.');
   } catch (cause) {
     throw new CozeAuthError(
       'state_mismatch',
@@ -101,13 +120,13 @@ export async function takeAuthorizationTransaction(
   if (state.client_id !== config.clientId) {
     throw new CozeAuthError('state_mismatch', 'This sign-in response belongs to another Coze app on this page.');
   }
-  if (!state.code_verifier) {
+  if (typeof state.code_verifier !== 'string' || !state.code_verifier) {
     throw new CozeAuthError('missing_verifier', 'The pending sign-in has no PKCE verifier; start again.');
   }
-  const data = (state.data ?? {}) as TransactionData;
+  const data = state.data ?? {};
   return {
     codeVerifier: state.code_verifier,
-    redirectUri: state.redirect_uri,
+    redirectUri: typeof state.redirect_uri === 'string' ? state.redirect_uri : config.redirectUri,
     returnTo: typeof data.returnTo === 'string' ? data.returnTo : undefined,
   };
 }

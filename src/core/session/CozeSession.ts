@@ -3,10 +3,10 @@ import { resolveCozeConfig, type CozeAuthOptions, type ResolvedCozeConfig } from
 import { CozeAuthError } from '../errors.js';
 import type { FetchLike } from '../protocol/tokenClient.js';
 import { authorizationResponseState, stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
-import { sendEarlyExchange } from '../protocol/earlyExchange.js';
+import { sendEarlyExchange, takeEarlyExchange } from '../protocol/earlyExchange.js';
 import { resolveTokenStorage } from '../storage/storageAdapters.js';
-import { TokenStore } from '../storage/tokenStore.js';
-import { hasPendingTransaction, usableTransactionStorage } from '../storage/transactionStorage.js';
+import { TokenStore, type StoredTokens } from '../storage/tokenStore.js';
+import { forgetPendingSignIn, hasPendingTransaction, usableTransactionStorage } from '../storage/transactionStorage.js';
 import type { TabLocks } from '../browser/lock.js';
 import type { TabChannel } from '../browser/tabChannel.js';
 import { runOncePerCallback } from './callbackRegistry.js';
@@ -80,6 +80,8 @@ export class CozeSession {
   /** A callback URL recognised at construction, completed on mount if nobody else starts it first. */
   #pendingCallbackUrl: string | undefined;
   #mounts = 0;
+  /** A sign-out made before the engine arrived, for it to tell other tabs. */
+  #unannounced: { ended: StoredTokens | undefined } | undefined;
 
   constructor(options: CozeSessionOptions) {
     this.config = resolveCozeConfig(options);
@@ -217,6 +219,9 @@ export class CozeSession {
     } catch (caught) {
       const error = toCozeAuthError(caught);
       if (generation !== undefined) {
+        // A used code is never retried: its pending sign-in goes too, had the flow not got to it.
+        forgetPendingSignIn(this.#transactions, this.config.clientId, state as string);
+        takeEarlyExchange(this.config.clientId, state as string)?.controller.abort();
         this.#dispatch({ type: 'sign-in-failed', generation, error, keepSession: true });
       } else {
         this.#dispatch({ type: 'error-reported', error });
@@ -265,12 +270,14 @@ export class CozeSession {
       this.#engine.endSession('logout', undefined);
       return;
     }
-    // Before the engine has arrived: sign out here at once, and tell other tabs once it is loaded.
+    // Before the engine has arrived: sign out here at once, and tell other tabs once it is loaded
+    // (however many tries its download takes).
     const ended = this.#lifecycle.tokens;
     this.#store.clear();
     this.#dispatch({ type: 'signed-out', error: undefined });
     if (ended) this.#emit({ type: 'signed-out', reason: 'logout', error: undefined });
-    void this.#loadEngine().then((engine) => engine.announceSignOut(ended), () => undefined);
+    this.#unannounced = { ended };
+    void this.#loadEngine().catch(() => undefined);
   }
 
   /** Clears `error` (e.g. after the app showed it). */
@@ -283,6 +290,9 @@ export class CozeSession {
       (loaded) => (this.#engine ??= this.#createEngine(loaded)),
       (error: unknown) => {
         this.#engineReady = undefined;
+        // A mounted session tries again when the browser is back online or the user returns.
+        const retry = () => void (this.#mounts > 0 && this.#loadEngine().catch(() => undefined));
+        for (const type of ['online', 'focus']) globalThis.addEventListener?.(type, retry, { once: true });
         throw error;
       },
     );
@@ -304,6 +314,8 @@ export class CozeSession {
       handleRedirectCallback: (url) => this.handleRedirectCallback(url),
     };
     const engine = new loaded.SessionEngine(host);
+    if (this.#unannounced) engine.announceSignOut(this.#unannounced.ended);
+    this.#unannounced = undefined;
     // Arrived after the mount: start now (the engine's start also asks other tabs what it missed).
     if (this.#mounts > 0) queueMicrotask(() => this.#mounts > 0 && engine === this.#engine && engine.start());
     return engine;

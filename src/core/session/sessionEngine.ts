@@ -65,6 +65,7 @@ export class SessionEngine {
   #rejectedToken: string | undefined;
   #retryAttempt = 0;
   #storageFailing = false;
+  #started = false;
 
   constructor(host: SessionHost) {
     this.#host = host;
@@ -85,7 +86,12 @@ export class SessionEngine {
   start(): void {
     this.#scheduler.start((reason) => this.#onWake(reason));
     this.#tabs.start((message) => this.#onTabMessage(message));
-    if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
+    // Tokens still as restored at construction (generation 0): their record gone from shared
+    // storage means another tab signed out while this engine was downloading (its storage event
+    // and message reached nobody here).
+    const restored = !this.#started && this.#host.state().generation === 0;
+    this.#started = true;
+    if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage(restored);
     const { tokens, status } = this.#host.state();
     if (tokens && status === 'signed-in') {
       this.#tabs.post({ type: 'sync-request', sessionId: tokens.sessionId, rotation: rotationOf(tokens) });
@@ -102,6 +108,11 @@ export class SessionEngine {
   /** Exchanges the code of a callback the shell has started (state recognised, URL already cleaned). */
   async completeCallback(url: string, generation: number | undefined): Promise<CallbackResult> {
     const flow = await loadSignInFlow();
+    if (generation !== undefined && !this.#isCurrent(generation)) {
+      // Signed out before the exchange could start: the pending sign-in is dropped, not spent.
+      await flow.abandonAuthorization(this.#host.config, this.#host.transactions, url);
+      throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
+    }
     const completed = await flow.completeAuthorization(this.#host.config, this.#host.transactions, this.#tokenClient, url);
     if (generation === undefined || !this.#isCurrent(generation)) {
       // Signed out, or another tab's sign-in was adopted, while the code was exchanged.
@@ -386,6 +397,9 @@ export class SessionEngine {
       case 'sync-request':
         if (mine && mine.sessionId === message.sessionId && rotationOf(mine) > message.rotation) {
           this.#tabs.post({ type: 'tokens', tokens: mine });
+        } else if (this.#endedSessions.has(message.sessionId)) {
+          // A tab that missed this sign-in's end (it was loading) hears it now.
+          this.#tabs.post({ type: 'signed-out', sessionId: message.sessionId });
         }
         return;
       case 'backoff':

@@ -47,6 +47,13 @@ export function startAuthorization(
   return createAuthorizationRequest(config, transactions ?? resolveTransactionStorage(), path);
 }
 
+/** Drops the pending sign-in of a callback that will not be completed (single use), and any early exchange. */
+export async function abandonAuthorization(config: ResolvedCozeConfig, transactions: Storage | undefined, callbackUrl: string): Promise<void> {
+  const { state } = parseCallbackUrl(callbackUrl);
+  takeEarlyExchange(config.clientId, state)?.controller.abort();
+  await takeAuthorizationTransaction(config, transactions ?? resolveTransactionStorage(), callbackUrl).catch(() => undefined);
+}
+
 /** A completed authorization: tokens, and the same-origin path chosen at login (`/` if it was altered). */
 export interface CompletedAuthorization {
   response: TokenResponse;

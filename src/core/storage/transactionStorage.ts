@@ -23,3 +23,12 @@ export function hasPendingTransaction(storage: Storage | undefined, clientId: st
     return false;
   }
 }
+
+/** Deletes the pending sign-in of `clientId` for `state`, if any (best effort). */
+export function forgetPendingSignIn(storage: Storage | undefined, clientId: string, state: string): void {
+  try {
+    (storage ?? usableTransactionStorage())?.removeItem(transactionPrefix(clientId) + state);
+  } catch {
+    // Unwritable storage: the sweep of stale sign-ins removes it later.
+  }
+}
