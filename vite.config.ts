@@ -25,7 +25,7 @@ const SRC = fileURLToPath(new URL('src/', import.meta.url));
  * the entry barrels that only re-export) stays usable from server code. `scripts/check-package.mjs`
  * checks the packed tarball against the same rule.
  */
-export const CLIENT_MODULE_DIRS = ['react', 'testing/react'];
+export const CLIENT_MODULE_DIRS = ['react', 'query', 'testing/react'];
 
 function isClientModule(id: string): boolean {
   const path = relative(SRC, id).split(sep).join('/');

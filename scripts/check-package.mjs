@@ -86,7 +86,7 @@ run('arethetypeswrong (profile esm-only)', bin('attw'), [tarball, '--profile', '
 // its first statement is 'use client'. Every React module (hooks, components, browser APIs) must
 // have it; the framework-agnostic core, the fake server and the entry barrels must not, so that
 // server code can import `CozeSession`, constants and the testing server without a client boundary.
-const CLIENT_DIRS = /^dist\/(react|testing\/react)\//;
+const CLIENT_DIRS = /^dist\/(react|query|testing\/react)\//;
 
 /** The directive prologue of a module: the string-literal statements before anything else. @param {string} code */
 function directives(code) {

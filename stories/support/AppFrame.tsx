@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { CozeAuthProvider, CozeCallback, useCozeAuth } from '../../src/index';
+import { CozeAuthProvider, CozeCallback, CozeQueryProvider, useCozeAuth } from '../../src/index';
 import { NowContext } from '../demo/useNow';
 import { CozeConsentPage } from './CozeConsentPage';
 import { Simulator, type SimulatorControl } from './Simulator';
@@ -91,10 +91,10 @@ export function AppFrame(props: AppFrameProps): ReactNode {
       <CozeAuthProvider
         session={auth.session}
         clientOptions={auth.clientOptions}
-        queryClient={auth.queryClient}
         onRedirectCallback={navigate}
         locale={locale}
       >
+        <CozeQueryProvider queryClient={auth.queryClient}>
         <div className="demo-root">
           {chrome === 'browser' ? (
             <div className="demo-browser">
@@ -107,6 +107,7 @@ export function AppFrame(props: AppFrameProps): ReactNode {
           {leftFor ? <LeftForCoze authorizeUrl={leftFor} /> : null}
           {simulator.length > 0 ? <Simulator auth={auth} controls={simulator} /> : null}
         </div>
+        </CozeQueryProvider>
       </CozeAuthProvider>
     </NowContext.Provider>
   );

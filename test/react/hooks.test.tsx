@@ -4,7 +4,8 @@ import { act, render, renderHook, screen, waitFor } from '@testing-library/react
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CozeAPI } from '@coze/api';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { CozeAuthProvider, useCozeAuth, useCozeClient, useCozeQuery, useCozeToken } from '../../src/react/index';
+import { CozeQueryProvider, useCozeQuery } from '../../src/query/index';
+import { CozeAuthProvider, useCozeAuth, useCozeClient, useCozeToken } from '../../src/react/index';
 import { createManualClock, sessionOptions, signIn, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
@@ -94,8 +95,10 @@ describe('hooks', () => {
     }
     render(
       <StrictMode>
-        <CozeAuthProvider session={session} queryClient={queryClient}>
-          <Profile />
+        <CozeAuthProvider session={session}>
+          <CozeQueryProvider queryClient={queryClient}>
+            <Profile />
+          </CozeQueryProvider>
         </CozeAuthProvider>
       </StrictMode>,
     );
@@ -108,6 +111,16 @@ describe('hooks', () => {
     expect(left.filter((query) => query.queryKey[1] === previousSession)).toHaveLength(0);
     expect(left.every((query) => query.state.data === undefined)).toBe(true);
     expect(screen.getByText('loading / …')).toBeTruthy();
+  });
+
+  it('useCozeQuery without <CozeQueryProvider> says what is missing', async () => {
+    const { session } = await signedInSession();
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(() =>
+      renderHook(() => useCozeQuery(['users', 'me'], (client) => client.users.me()), {
+        wrapper: ({ children }) => <CozeAuthProvider session={session}>{children}</CozeAuthProvider>,
+      }),
+    ).toThrow(/CozeQueryProvider/);
   });
 
   it('useCozeQuery forces one refresh and one retry on a 401', async () => {
@@ -125,8 +138,10 @@ describe('hooks', () => {
     }
     clock.set(START + 1_000);
     render(
-      <CozeAuthProvider session={session} queryClient={queryClient}>
-        <Me />
+      <CozeAuthProvider session={session}>
+        <CozeQueryProvider queryClient={queryClient}>
+          <Me />
+        </CozeQueryProvider>
       </CozeAuthProvider>,
     );
     await waitFor(() => expect(seen).toContain('success'));

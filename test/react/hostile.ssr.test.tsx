@@ -5,7 +5,8 @@ import { act, type ReactNode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage } from '../../src/core/storage/storageAdapters';
-import { CozeAuthProvider, useCozeQuery } from '../../src/react/index';
+import { CozeQueryProvider, useCozeQuery } from '../../src/query/index';
+import { CozeAuthProvider } from '../../src/react/index';
 
 const OPTIONS = { clientId: 'ssr-hostile', redirectUri: 'http://localhost/callback', baseURL: 'https://api.coze.test' };
 
@@ -18,7 +19,9 @@ function Me(): ReactNode {
 function App({ tokenStorage }: { tokenStorage?: ReturnType<typeof createMemoryStorage> }): ReactNode {
   return (
     <CozeAuthProvider {...OPTIONS} tokenStorage={tokenStorage}>
-      <Me />
+      <CozeQueryProvider>
+        <Me />
+      </CozeQueryProvider>
     </CozeAuthProvider>
   );
 }

@@ -1,9 +1,9 @@
 import type { CozeAPI } from '@coze/api';
-import { useQuery, type QueryFunctionContext, type UseQueryOptions, type UseQueryResult } from '@tanstack/react-query';
-import { useCallback, useSyncExternalStore } from 'react';
+import { QueryClientContext, useQuery, type QueryFunctionContext, type UseQueryOptions, type UseQueryResult } from '@tanstack/react-query';
+import { useCallback, useContext, useSyncExternalStore } from 'react';
 import { getCozeClient, isCozeUnauthorized } from '../core/cozeClient.js';
 import { isCozeAuthError } from '../core/errors.js';
-import { useCozeAuthContext } from './context.js';
+import { useCozeAuthContext } from '../react/context.js';
 import { cozeQueryKey } from './queryKeys.js';
 
 /** Options of {@link useCozeQuery}: TanStack Query's, minus the key and function it builds. */
@@ -16,6 +16,8 @@ const noSessionId = (): string | undefined => undefined;
  * A TanStack `useQuery` over the Coze client. The key is namespaced per signed-in session, the
  * query waits until signed in, and a 401 from Coze forces one token refresh and one retry (in the client).
  *
+ * Needs `<CozeQueryProvider>` (or a `QueryClientProvider` plus `useCozeQueryCleanup()`).
+ *
  * @example
  * const me = useCozeQuery(['users', 'me'], (client) => client.users.me());
  */
@@ -25,6 +27,9 @@ export function useCozeQuery<TData, TError = Error>(
   options: UseCozeQueryOptions<TData, TError> = {},
 ): UseQueryResult<TData, TError> {
   const { session, clientOptions } = useCozeAuthContext();
+  if (!useContext(QueryClientContext)) {
+    throw new Error('react-coze-auth: useCozeQuery needs <CozeQueryProvider> (or your QueryClientProvider) inside <CozeAuthProvider>.');
+  }
   // Subscribe to the session id only: a token refresh must not re-render query consumers.
   const getSessionId = useCallback(() => session.getSnapshot().sessionId, [session]);
   // Servers and hydration see no session (as useCozeAuth sees `loading`): the query starts after hydration.
