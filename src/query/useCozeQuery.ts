@@ -1,16 +1,18 @@
 import type { CozeAPI } from '@coze/api';
 import { QueryClientContext, useQuery, type QueryFunctionContext, type UseQueryOptions, type UseQueryResult } from '@tanstack/react-query';
-import { useCallback, useContext, useSyncExternalStore } from 'react';
+import { useContext } from 'react';
 import { getCozeClient, isCozeUnauthorized } from '../core/cozeClient.js';
 import { isCozeAuthError } from '../core/errors.js';
+import type { CozeAuthState } from '../core/session/types.js';
 import { useCozeAuthContext } from '../react/context.js';
+import { useCozeSelector } from '../react/useCozeSelector.js';
 import { cozeQueryKey } from './queryKeys.js';
 
 /** Options of {@link useCozeQuery}: TanStack Query's, minus the key and function it builds. */
 export type UseCozeQueryOptions<TData, TError = Error> = Omit<UseQueryOptions<TData, TError, TData, readonly unknown[]>, 'queryKey' | 'queryFn'>;
 
 const DEFAULT_RETRIES = 3;
-const noSessionId = (): string | undefined => undefined;
+const selectSessionId = (state: CozeAuthState): string | undefined => state.sessionId;
 
 /**
  * A TanStack `useQuery` over the Coze client. The key is namespaced per signed-in session, the
@@ -30,10 +32,9 @@ export function useCozeQuery<TData, TError = Error>(
   if (!useContext(QueryClientContext)) {
     throw new Error('react-coze-auth: useCozeQuery needs <CozeQueryProvider> (or your QueryClientProvider) inside <CozeAuthProvider>.');
   }
-  // Subscribe to the session id only: a token refresh must not re-render query consumers.
-  const getSessionId = useCallback(() => session.getSnapshot().sessionId, [session]);
-  // Servers and hydration see no session (as useCozeAuth sees `loading`): the query starts after hydration.
-  const sessionId = useSyncExternalStore(session.subscribe, getSessionId, noSessionId);
+  // The session id only: a token refresh must not re-render query consumers. Servers and
+  // hydration see no session (as useCozeAuth sees `loading`): the query starts after hydration.
+  const sessionId = useCozeSelector(selectSessionId);
   const client = getCozeClient(session, clientOptions);
   return useQuery<TData, TError, TData, readonly unknown[]>({
     retry: (failureCount, error) =>

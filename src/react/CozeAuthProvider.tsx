@@ -1,9 +1,11 @@
-import { useCallback, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import type { CozeAuthOptions } from '../core/config.js';
 import type { CozeClientOptions } from '../core/cozeClient.js';
 import { CozeSession } from '../core/session/CozeSession.js';
+import type { CozeAuthState } from '../core/session/types.js';
 import { CozeAuthContext, type CozeAuthContextValue } from './context.js';
 import { CozeMessagesContext, useMessagesValue } from './i18n/context.js';
+import { useSessionSelector } from './useCozeSelector.js';
 import type { CozeAuthMessageOverrides } from './i18n/types.js';
 
 /** What {@link CozeAuthProvider} takes besides the session or its options: the React wiring. */
@@ -58,16 +60,14 @@ function useSessionFor(sessionProp: CozeSession | undefined, options: Partial<Co
   return sessionProp ?? (built as CozeSession);
 }
 
-const isSignedOut = (session: CozeSession) => session.getSnapshot().status === 'signed-out';
-const never = () => false;
+const isSignedOut = (state: CozeAuthState) => state.status === 'signed-out';
 
 /**
  * While signed out, fetches the sign-in code when the browser is idle, so the click on "Sign in"
  * does not wait for it. Signed-in users never load it; the first render never waits for it.
  */
 function usePrefetchWhileSignedOut(session: CozeSession): void {
-  const getSignedOut = useCallback(() => isSignedOut(session), [session]);
-  const signedOut = useSyncExternalStore(session.subscribe, getSignedOut, never);
+  const signedOut = useSessionSelector(session, isSignedOut);
   useEffect(() => {
     if (!signedOut) return;
     const prefetch = () => session.prefetchSignIn();

@@ -3,6 +3,7 @@ import { Profiler, StrictMode, useEffect } from 'react';
 import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CozeAPI } from '@coze/api';
+import type { CozeAuthState } from '../../src/core/session/types';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { CozeQueryProvider, useCozeQuery } from '../../src/query/index';
 import { CozeAuthProvider, useCozeAuth, useCozeClient, useCozeToken } from '../../src/react/index';
@@ -43,6 +44,45 @@ describe('hooks', () => {
   it('throws a clear error outside the provider', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(() => renderHook(() => useCozeAuth())).toThrow(/CozeAuthProvider/);
+  });
+
+  it('useCozeToken re-renders only when its slice changes, not on every new state', async () => {
+    const { session, clock } = await signedInSession();
+    // The session publishes a new snapshot with the same token, expiry, status and error (what a
+    // change to any other field looks like to this hook); a refresh then changes the slice.
+    const published = { snapshot: undefined as CozeAuthState | undefined, listeners: new Set<() => void>() };
+    const { getSnapshot, subscribe } = session;
+    session.getSnapshot = () => published.snapshot ?? getSnapshot();
+    session.subscribe = (listener) => {
+      published.listeners.add(listener);
+      const stop = subscribe(listener);
+      return () => {
+        published.listeners.delete(listener);
+        stop();
+      };
+    };
+    let renders = 0;
+    function Token() {
+      renders += 1;
+      return <span>{useCozeToken().expiresAt}</span>;
+    }
+    render(
+      <CozeAuthProvider session={session}>
+        <Token />
+      </CozeAuthProvider>,
+    );
+    const before = renders;
+    act(() => {
+      published.snapshot = { ...getSnapshot() };
+      published.listeners.forEach((listener) => listener());
+    });
+    expect(renders).toBe(before);
+    published.snapshot = undefined;
+    clock.set(START + 899_000);
+    await act(async () => {
+      await session.refresh();
+    });
+    expect(renders).toBeGreaterThan(before);
   });
 
   it('useCozeClient returns one client that never re-renders its consumer on refresh', async () => {
