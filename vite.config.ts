@@ -61,7 +61,12 @@ export default defineConfig({
     minify: false,
     target: 'es2022',
     lib: {
-      entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/node': 'src/testing/node.ts' },
+      entry: {
+        index: 'src/index.ts',
+        'testing/index': 'src/testing/index.ts',
+        'testing/node': 'src/testing/node.ts',
+        'testing/msw': 'src/testing/msw.ts',
+      },
       formats: ['es'],
     },
     rolldownOptions: {

@@ -1,7 +1,7 @@
 // Browser-safe entry point of `react-coze-auth/testing`. The Node server lives in `./node`
-// because it imports node:http, which must never reach a browser bundle.
+// because it imports node:http, which must never reach a browser bundle; the MSW handlers live in
+// `./msw`, so that this entry imports without the optional `msw` peer installed.
 export { createCozeModel } from './server/createCozeModel.js';
-export { cozeHandlers } from './server/mswHandlers.js';
 export { NETWORK_ERROR } from './server/networkError.js';
 export type { NetworkError } from './server/networkError.js';
 export { DEFAULT_COZE_BOT, DEFAULT_COZE_USER, DEFAULT_COZE_WORKSPACES, echoAnswer } from './server/defaultFixtures.js';

@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { CozeAuthError } from '../../src/core/errors';
 import { CozeSession, type CozeSessionOptions } from '../../src/core/session/CozeSession';
 import type { TokenStorageAdapter } from '../../src/core/storage/storageAdapters';
-import { cozeHandlers, createCozeModel, createTestClock, flushAsync, type CozeModel } from '../../src/testing/index';
+import { createCozeModel, createTestClock, flushAsync, type CozeModel } from '../../src/testing/index';
+import { cozeHandlers } from '../../src/testing/msw';
 
 export const API_ORIGIN = 'https://api.coze.test';
 export const WEB_ORIGIN = 'https://www.coze.test';

@@ -3,7 +3,8 @@ import { ChatEventType, CozeAPI, RoleType } from '@coze/api';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cozeHandlers, DEFAULT_COZE_BOT, echoAnswer, type CozeModel, type CozeTokenResponse } from '../../src/testing/index';
+import { DEFAULT_COZE_BOT, echoAnswer, type CozeModel, type CozeTokenResponse } from '../../src/testing/index';
+import { cozeHandlers } from '../../src/testing/msw';
 import {
   API,
   APP,
