@@ -27,11 +27,16 @@ export { createTestClock, flushAsync } from './testClock.js';
 export type { TestClock } from './testClock.js';
 export { createTestTabLocks } from './testTabLocks.js';
 export {
-  createTestCozeAuth,
+  createTestCozeModel,
+  modelFetch,
   TEST_API_ORIGIN,
   TEST_CLIENT_ID,
   TEST_WEB_ORIGIN,
-} from './react/createTestCozeAuth.js';
+  testRedirectUri,
+  testSessionOptions,
+} from './testDefaults.js';
+export type { TestCozeModelOptions } from './testDefaults.js';
+export { createTestCozeAuth } from './react/createTestCozeAuth.js';
 export type { TestAuthState, TestCozeAuth, TestCozeAuthOptions } from './react/createTestCozeAuth.js';
 export { MockCozeAuthProvider } from './react/MockCozeAuthProvider.js';
 export type { MockCozeAuthProviderProps } from './react/MockCozeAuthProvider.js';

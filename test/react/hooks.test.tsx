@@ -7,13 +7,14 @@ import type { CozeAuthState } from '../../src/core/session/types';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { CozeQueryProvider, useCozeQuery } from '../../src/query/index';
 import { CozeAuthProvider, useCozeAuth, useCozeClient, useCozeToken } from '../../src/react/index';
-import { createManualClock, sessionOptions, signIn, setupFakeCoze } from '../helpers/harness';
+import { createTestClock } from '../../src/testing/index';
+import { sessionOptions, signIn, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
 
 async function signedInSession(ttl = 900) {
-  const clock = createManualClock(START);
+  const clock = createTestClock(START);
   // The server's clock can run ahead of the browser's (clock skew), as in real life.
   const server = { aheadMs: 0 };
   const model = fake.reset({ now: () => clock.now() + server.aheadMs, accessTokenTtlSeconds: ttl });

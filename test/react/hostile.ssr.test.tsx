@@ -7,8 +7,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage } from '../../src/core/storage/storageAdapters';
 import { CozeQueryProvider, useCozeQuery } from '../../src/query/index';
 import { CozeAuthProvider } from '../../src/react/index';
+import { TEST_API_ORIGIN } from '../../src/testing/index';
 
-const OPTIONS = { clientId: 'ssr-hostile', redirectUri: 'http://localhost/callback', baseURL: 'https://api.coze.test' };
+const OPTIONS = { clientId: 'ssr-hostile', redirectUri: 'http://localhost/callback', baseURL: TEST_API_ORIGIN };
 
 function Me(): ReactNode {
   // The query function never settles: no network is involved, only what the first render shows.

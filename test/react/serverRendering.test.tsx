@@ -7,8 +7,9 @@ import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage } from '../../src/core/storage/storageAdapters';
 import { CozeAuthProvider, CozeCallback, CozeLoginButton, RequireCozeAuth, useCozeAuth, useCozeMessages } from '../../src/react/index';
+import { TEST_API_ORIGIN } from '../../src/testing/index';
 
-const OPTIONS = { clientId: 'ssr-app', redirectUri: 'http://localhost/callback', baseURL: 'https://api.coze.test' };
+const OPTIONS = { clientId: 'ssr-app', redirectUri: 'http://localhost/callback', baseURL: TEST_API_ORIGIN };
 
 function Status(): ReactNode {
   const { status, isAuthenticated } = useCozeAuth();

@@ -2,24 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CozeTokenResponse } from '../../src/testing/index';
 import { s256CodeChallenge } from '../../src/testing/server/pkce';
-import {
-  apiRequest,
-  authorizeCode,
-  authorizeUrl,
-  callbackParams,
-  CLIENT_ID,
-  createTestModel,
-  exchangeBody,
-  expectOAuthError,
-  expectUnauthorized,
-  refresh,
-  REDIRECT,
-  respond,
-  T0,
-  TOKEN_URL,
-  tokenRequest,
-  VERIFIER,
-} from './modelHarness';
+import { TEST_CLIENT_ID } from '../../src/testing/index';
+import { apiRequest, authorizeCode, authorizeUrl, callbackParams, createTestModel, exchangeBody, expectOAuthError, expectUnauthorized, refresh, REDIRECT, respond, T0, TOKEN_URL, tokenRequest, VERIFIER } from './modelHarness';
 
 describe('token endpoint: the request format', () => {
   it('answers a valid exchange with Coze\'s token body; expires_in is an absolute Unix time', async () => {
@@ -67,7 +51,7 @@ describe('token endpoint: the request format', () => {
     ['malformed JSON', '{"grant_type":'],
     ['a JSON array', '[]'],
     ['JSON null', 'null'],
-    ['a missing grant_type', JSON.stringify({ client_id: CLIENT_ID })],
+    ['a missing grant_type', JSON.stringify({ client_id: TEST_CLIENT_ID })],
   ])('rejects %s with invalid_request', async (_, body) => {
     const { model } = createTestModel();
     await expectOAuthError(await respond(model, tokenRequest(body)), 400, 'invalid_request');
@@ -78,7 +62,7 @@ describe('token endpoint: the request format', () => {
     'rejects grant_type=%s with unsupported_grant_type',
     async (grantType) => {
       const { model } = createTestModel();
-      await expectOAuthError(await respond(model, tokenRequest({ grant_type: grantType, client_id: CLIENT_ID })), 400, 'unsupported_grant_type');
+      await expectOAuthError(await respond(model, tokenRequest({ grant_type: grantType, client_id: TEST_CLIENT_ID })), 400, 'unsupported_grant_type');
     },
   );
 
@@ -118,7 +102,7 @@ describe('token endpoint: authorization_code', () => {
 
   it('rejects a redirect_uri other than the authorize request\'s', async () => {
     const { model } = createTestModel({
-      clients: [{ clientId: CLIENT_ID, redirectUris: [REDIRECT, 'https://app.test/other'] }],
+      clients: [{ clientId: TEST_CLIENT_ID, redirectUris: [REDIRECT, 'https://app.test/other'] }],
     });
     const code = await authorizeCode(model);
     const body = exchangeBody(code, VERIFIER, { redirect_uri: 'https://app.test/other' });
@@ -128,7 +112,7 @@ describe('token endpoint: authorization_code', () => {
   it('rejects a code issued to another client', async () => {
     const { model } = createTestModel({
       clients: [
-        { clientId: CLIENT_ID, redirectUris: [REDIRECT] },
+        { clientId: TEST_CLIENT_ID, redirectUris: [REDIRECT] },
         { clientId: 'other-app', redirectUris: [REDIRECT] },
       ],
     });
@@ -165,10 +149,10 @@ describe('token endpoint: authorization_code', () => {
   it('expires codes after codeTtlSeconds by the model clock', async () => {
     const { model, clock } = createTestModel({ codeTtlSeconds: 60 });
     const fresh = await authorizeCode(model);
-    clock.advance(59_999);
+    await clock.advance(59_999);
     expect((await respond(model, tokenRequest(exchangeBody(fresh)))).status).toBe(200);
     const stale = await authorizeCode(model);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     const body = await expectOAuthError(await respond(model, tokenRequest(exchangeBody(stale))), 400, 'invalid_grant');
     expect(body.error_message).toMatch(/expired/);
   });
