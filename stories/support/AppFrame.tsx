@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { CozeAuthProvider, CozeCallback, CozeQueryProvider, useCozeAuth } from '../../src/index';
-import { NowContext } from '../demo/useNow';
+import { authStatusLabel } from '../../demo/src/components/describeAuthEvent';
+import { NowContext } from '../../demo/src/components/useNow';
 import { CozeConsentPage } from './CozeConsentPage';
 import { Simulator, type SimulatorControl } from './Simulator';
 import type { StoryAuth } from './storyAuth';
@@ -157,7 +158,7 @@ function BrowserBar({ place }: { place: Place }): ReactNode {
         <span data-testid="address">{shown}</span>
       </div>
       <span className={`demo-chip demo-chip-${status}`} data-testid="auth-status">
-        {status === 'signed-in' ? 'Signed in' : status === 'signing-in' ? 'Signing in…' : 'Signed out'}
+        {authStatusLabel(status)}
       </span>
     </div>
   );

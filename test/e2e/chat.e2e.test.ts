@@ -1,5 +1,5 @@
 /**
- * Chatting with a bot in a real browser: the demo's chat panel (demo/src/ChatPanel.tsx, on the e2e
+ * Chatting with a bot in a real browser: the demo's chat panel (demo/src/components/ChatPanel.tsx, on the e2e
  * app's /chat) streams answers from the fake Coze's `POST /v3/chat` through `useCozeClient()`.
  * Real time throughout (no page clock): the answer arrives chunk by chunk over a real connection,
  * Stop closes it, and 5-second tokens rotate while an answer is still streaming.

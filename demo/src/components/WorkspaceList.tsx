@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useCozeQuery } from '../../src/index';
+import { useCozeQuery } from 'react-coze-auth';
 
 /** The user's workspaces, from `GET /v1/workspaces` through `useCozeQuery`. */
 export function WorkspaceList(): ReactNode {

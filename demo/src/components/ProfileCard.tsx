@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useCozeQuery } from '../../src/index';
+import { useCozeQuery } from 'react-coze-auth';
 
 /** The signed-in user, from `GET /v1/users/me` through `useCozeQuery`. */
 export function ProfileCard(): ReactNode {
@@ -29,9 +29,11 @@ export function ProfileCard(): ReactNode {
       ) : null}
       {me.data ? (
         <div className="demo-profile">
-          <img className="demo-avatar" src={me.data.avatar_url} alt="" width={56} height={56} />
+          {me.data.avatar_url ? <img className="demo-avatar" src={me.data.avatar_url} alt="" width={56} height={56} /> : null}
           <div>
-            <p className="demo-name">{me.data.nick_name}</p>
+            <p className="demo-name" data-testid="nick-name">
+              {me.data.nick_name}
+            </p>
             <p className="demo-muted">@{me.data.user_name}</p>
             <p className="demo-muted demo-small">User ID {me.data.user_id}</p>
           </div>
