@@ -223,6 +223,31 @@ async function saveArtifacts(ctx: TestContext, e2e: E2E, logs: Map<Page, PageLog
   console.error(`e2e failure artifacts: ${dir}`);
 }
 
+/** How {@link signInOnPage} opens the app. */
+export interface SignedInOpening {
+  /** The page to open first. Default `/`. */
+  path?: string;
+  /** The app's flags (storage, StrictMode, skew, polling). */
+  flags?: AppFlags;
+  /** Then stop the page's timers (`clock.pauseAt`, with {@link PAUSE_MARGIN_MS}): time moves only when the test says so. */
+  pauseClock?: boolean;
+}
+
+/** The opening most tests share: open the app, sign in through Coze's consent page, wait for the profile. */
+export async function signInOnPage(t: E2E, { path = '/', flags = {}, pauseClock = false }: SignedInOpening = {}): Promise<void> {
+  await t.open(t.page, path, flags);
+  await t.signIn();
+  await waitForText(t.page, 'user-name', 'Coze Tester');
+  if (pauseClock) await t.page.clock.pauseAt((await pageNow(t.page)) + PAUSE_MARGIN_MS);
+}
+
+/** {@link startE2E}, then {@link signInOnPage}. */
+export async function startSignedIn(ctx: TestContext, browser: Browser, options: E2EOptions = {}, opening: SignedInOpening = {}): Promise<E2E> {
+  const t = await startE2E(ctx, browser, options);
+  await signInOnPage(t, opening);
+  return t;
+}
+
 /**
  * Starts the environment of one test. Cleanup is tied to the test: on success it closes at
  * `onTestFinished`; on failure `onTestFailed` (which Vitest runs after that) first saves the
