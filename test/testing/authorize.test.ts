@@ -101,21 +101,15 @@ describe('authorize: the consent page', () => {
     expect(html).toContain('&lt;script&gt;');
   });
 
-  it('"Authorize" redirects with a code and the state', async () => {
+  it.each([
+    { button: 'Authorize', decision: 'approve', outcome: 'a code', callback: { code: expect.stringMatching(/^code_/), state: 'state-123' } },
+    { button: 'Cancel', decision: 'deny', outcome: 'access_denied', callback: { error: 'access_denied', error_description: expect.any(String), state: 'state-123' } },
+  ] as const)('"$button" redirects with $outcome and the state', async ({ decision, callback }) => {
     const { model } = createTestModel();
     const html = await (await respond(model, get(await pkceAuthorizeUrl()))).text();
-    const response = await respond(model, decisionRequest(pendingIdFrom(html), 'approve'));
+    const response = await respond(model, decisionRequest(pendingIdFrom(html), decision));
     expect(response.status).toBe(302);
-    const callback = callbackParams(response.headers.get('Location') ?? '');
-    expect(callback).toEqual({ code: expect.stringMatching(/^code_/), state: 'state-123' });
-  });
-
-  it('"Cancel" redirects with access_denied and the state', async () => {
-    const { model } = createTestModel();
-    const html = await (await respond(model, get(await pkceAuthorizeUrl()))).text();
-    const response = await respond(model, decisionRequest(pendingIdFrom(html), 'deny'));
-    const callback = callbackParams(response.headers.get('Location') ?? '');
-    expect(callback).toEqual({ error: 'access_denied', error_description: expect.any(String), state: 'state-123' });
+    expect(callbackParams(response.headers.get('Location') ?? '')).toEqual(callback);
   });
 
   it('takes one decision per request, and none for an unknown or expired one', async () => {

@@ -23,25 +23,21 @@ describe('token endpoint: the request format', () => {
     });
   });
 
+  /** A code exchange with only a Content-Type header (no Authorization) and a body as given. */
+  const bareExchange = (contentType: string, body: string) =>
+    new Request(TOKEN_URL, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+
   it('accepts a charset on the JSON content type, and no Authorization header at all', async () => {
     const { model } = createTestModel();
     const code = await authorizeCode(model);
-    const request = new Request(TOKEN_URL, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json; charset=utf-8' },
-      body: JSON.stringify(exchangeBody(code)),
-    });
+    const request = bareExchange('application/json; charset=utf-8', JSON.stringify(exchangeBody(code)));
     expect((await respond(model, request)).status).toBe(200);
   });
 
   it('rejects a form-urlencoded body', async () => {
     const { model } = createTestModel();
     const code = await authorizeCode(model);
-    const request = new Request(TOKEN_URL, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(exchangeBody(code)).toString(),
-    });
+    const request = bareExchange('application/x-www-form-urlencoded', new URLSearchParams(exchangeBody(code)).toString());
     await expectOAuthError(await respond(model, request), 400, 'invalid_request');
     // The form did not spend the code.
     expect((await respond(model, tokenRequest(exchangeBody(code)))).status).toBe(200);
