@@ -7,7 +7,7 @@ import { isCozeAuthError } from '../../src/core/errors';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { type TokenStorageAdapter } from '../../src/core/storage/storageAdapters';
 import { TEST_API_ORIGIN, createTestClock, createTestTabLocks, flushAsync } from '../../src/testing/index';
-import { gatedFetch, mapAdapter, sessionOptions, signIn, setupFakeCoze } from '../helpers/harness';
+import { gatedFetch, mapAdapter, sessionOptions, signIn, setupFakeCoze, signedInSession } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
@@ -266,11 +266,7 @@ describe('hostile: backoff', () => {
   // token request per flap, however often, and the exponential backoff never applies. Here ten
   // flaps in ten seconds send ten extra token requests to an endpoint that is already failing.
   it('a flapping connection does not defeat the backoff', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60 });
     stops.push(session.mount());
     model.failNext('refresh', 'network', 100);
     clock.set(START + 50_000);
@@ -294,11 +290,7 @@ describe('hostile: the 401 rule in getCozeClient', () => {
   // `isCozeUnauthorized(e)` are both false, so error UIs show a server outage and useCozeQuery's
   // retry predicate retries it as a transient failure.
   it('a 401 whose renewal is rejected surfaces as an auth error, not as HTTP 500', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 900 });
     const client = getCozeClient(session, { axiosOptions: { adapter: 'fetch' } });
     model.revokeSession(session.getSnapshot().accessToken!); // e.g. the user revoked the app on Coze
     const error = (await client.users.me().catch((caught: unknown) => caught)) as { status?: number };

@@ -13,7 +13,7 @@ import type { CozeAuthEvent } from '../../src/core/session/types';
 import { createMemoryStorage, type TokenStorageAdapter } from '../../src/core/storage/storageAdapters';
 import { redact } from '../../src/core/protocol/tokenClient';
 import { TEST_API_ORIGIN, TEST_CLIENT_ID, createTestClock, createTestTabLocks, flushAsync, testRedirectUri } from '../../src/testing/index';
-import { gatedFetch, rejection, sessionOptions, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
+import { gatedFetch, rejection, sessionOptions, signIn, startSignIn, setupFakeCoze, signedInSession } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
@@ -148,11 +148,7 @@ describe('2. a browser clock hours off Coze’s', () => {
 
 describe('the 401 rule', () => {
   it('concurrent calls that all get 401 share one refresh, and each is retried once', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 900 });
     const client = getCozeClient(session, { axiosOptions: { adapter: 'fetch' } });
     model.revokeSession(session.getSnapshot().accessToken!); // kills access and refresh token
     const calls = await Promise.allSettled(Array.from({ length: 5 }, () => client.users.me()));
@@ -162,11 +158,7 @@ describe('the 401 rule', () => {
   });
 
   it('a second 401 after a fresh token is final and surfaces as the API error', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 900 });
     const client = getCozeClient(session, { axiosOptions: { adapter: 'fetch' } });
     fake.server.use(http.get(`${TEST_API_ORIGIN}/v1/users/me`, () => HttpResponse.json({ code: 4100, msg: 'no' }, { status: 401 })));
     const error = await client.users.me().catch((caught: unknown) => caught);
@@ -177,11 +169,7 @@ describe('the 401 rule', () => {
 
 describe('3. backoff holds', () => {
   it('while a retry is scheduled, callers and wake events send nothing more', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60 });
     unmounts.push(session.mount());
     model.failNext('refresh', { status: 503 }, 100);
     clock.set(START + 50_000); // due, still valid
@@ -292,11 +280,7 @@ describe('10. a refused Web Lock', () => {
     try {
       await expect(webLocks.tryHold('x')).resolves.toEqual(expect.any(Function));
       await expect(webLocks.whenFree('x')).resolves.toBeUndefined();
-      const clock = createTestClock(START);
-      const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-      const options = sessionOptions({ clock, tokenStorage: 'localStorage' });
-      const session = new CozeSession(options);
-      await signIn(session, model, options.navigate);
+      const { clock, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, tokenStorage: 'localStorage' });
       clock.set(START + 55_000);
       const before = session.getSnapshot().accessToken;
       await expect(session.getToken()).resolves.not.toBe(before);
@@ -308,11 +292,7 @@ describe('10. a refused Web Lock', () => {
 
 describe('11. a refresh answer without refresh_token', () => {
   it('keeps the previous refresh token (RFC 6749 §6)', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60 });
     const before = JSON.parse(sessionStorage.getItem(TOKEN_KEY)!).refreshToken;
     fake.server.use(
       http.post(TOKEN_URL, () => HttpResponse.json({ access_token: 'at-2', expires_in: Math.floor(clock.now() / 1000) + 60 }), { once: true }),
@@ -323,11 +303,7 @@ describe('11. a refresh answer without refresh_token', () => {
   });
 
   it('a 200 answer without expires_in keeps the rotated refresh token it carried', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60 });
     fake.server.use(http.post(TOKEN_URL, () => HttpResponse.json({ access_token: 'at-2', refresh_token: 'rt-2' }), { once: true }));
     clock.set(START + 55_000);
     await expect(session.getToken()).resolves.toBe('at-2');
@@ -364,11 +340,7 @@ describe('the rest', () => {
   });
 
   it('an app listener that throws is reported, not taken for a refresh failure', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60 });
     const reported = vi.fn();
     vi.stubGlobal('reportError', reported);
     const events = recordEvents(session);
@@ -440,11 +412,7 @@ describe('the 401 rule for streams', () => {
     });
 
   it('a stream rejected with 401 before its first event is renewed and retried once', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 900 });
     const rejected = session.getSnapshot().accessToken!;
     const seen: string[] = [];
     fake.server.use(
@@ -471,11 +439,7 @@ describe('the 401 rule for streams', () => {
   });
 
   it('a stream that fails after its first event is not sent again', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 900 });
     let calls = 0;
     fake.server.use(
       http.post(`${TEST_API_ORIGIN}/v3/chat`, () => {

@@ -1,9 +1,9 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { CozeAuthError } from '../../src/core/errors';
-import type { CozeSession, CozeSessionOptions } from '../../src/core/session/CozeSession';
+import { CozeSession, type CozeSessionOptions } from '../../src/core/session/CozeSession';
 import type { TokenStorageAdapter } from '../../src/core/storage/storageAdapters';
-import { createTestCozeModel, flushAsync, testSessionOptions, type CozeModel, type TestCozeModelOptions } from '../../src/testing/index';
+import { createTestClock, createTestCozeModel, flushAsync, testSessionOptions, type CozeModel, type TestCozeModelOptions } from '../../src/testing/index';
 import { cozeHandlers } from '../../src/testing/msw';
 
 // Session tests on the public kit (react-coze-auth/testing): its constants, model and session
@@ -44,6 +44,22 @@ export async function signIn(session: CozeSession, model: CozeModel, navigate: R
   const callbackUrl = await startSignIn(session, model, navigate, returnTo);
   window.history.replaceState(null, '', callbackUrl);
   return session.handleRedirectCallback(callbackUrl);
+}
+
+/**
+ * The opening of most session tests: a fresh model and a session on one test clock starting at
+ * `start`, signed in through login → consent → callback. `extra` adds session options.
+ */
+export async function signedInSession(
+  fake: ReturnType<typeof setupFakeCoze>,
+  { start, accessTokenTtlSeconds, ...extra }: { start: number; accessTokenTtlSeconds?: number } & Partial<CozeSessionOptions>,
+) {
+  const clock = createTestClock(start);
+  const model = fake.reset({ now: clock.now, ...(accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds }) });
+  const options = sessionOptions({ clock, ...extra });
+  const session = new CozeSession(options);
+  await signIn(session, model, options.navigate);
+  return { clock, model, options, session };
 }
 
 /** Awaits a promise that must reject with a CozeAuthError, and returns the error. */
