@@ -37,12 +37,8 @@ describe('hostile: promises that never flushAsync', () => {
   // refresh never settles, so getToken() — and every later getToken(), every API call through
   // getCozeClient(), every proactive refresh — hangs forever. No retry/backoff ever engages.
   it('a token request that never answers does not hang getToken() forever', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const gate = gatedFetch({ refreshOnly: true });
-    const options = sessionOptions({ clock, fetch: gate.fetch });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, fetch: gate.fetch });
     stops.push(session.mount());
     gate.hold(); // the connection is accepted and never answered
     clock.set(START + 61_000); // expired: a refresh is needed
@@ -62,12 +58,8 @@ describe('hostile: generations', () => {
   // tab then shares it: getToken() for the NEW session sends no request of its own, waits for the old
   // (dropped) answer, and then resolves the new session's token unrefreshed — here an expired one.
   it('a refresh still out from before logout does not stand in for the new sign-in’s refresh', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const gate = gatedFetch({ refreshOnly: true });
-    const options = sessionOptions({ clock, fetch: gate.fetch });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, model, options, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, fetch: gate.fetch });
     clock.set(START + 55_000);
     gate.hold();
     void session.getToken().catch(() => undefined); // the old sign-in's refresh, slow
@@ -175,13 +167,9 @@ describe('hostile: tabs', () => {
   // tab then claims the same rotation and spends the same refresh token: Coze sees it twice and
   // revokes the family — everyone is logged out at the next refresh.
   it('unmounting mid-refresh keeps the rotation claimed until the spend is over', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const lock = createTestTabLocks();
     const gate = gatedFetch({ refreshOnly: true });
-    const aOptions = sessionOptions({ clock, lock, tokenStorage: 'localStorage', fetch: gate.fetch });
-    const a = new CozeSession(aOptions);
-    await signIn(a, model, aOptions.navigate);
+    const { clock, model, session: a } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, lock, tokenStorage: 'localStorage', fetch: gate.fetch });
     const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: 'localStorage' }));
     const stopA = a.mount();
     stops.push(b.mount());
@@ -206,13 +194,9 @@ describe('hostile: tabs', () => {
   // can reach it. Coze revokes the family, and the stale tab's `signed-out` broadcast (same
   // sessionId) signs the healthy tab out too.
   it('a restored sessionStorage tab two rotations behind does not spend a dead refresh token', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const lock = createTestTabLocks();
     const aItems = new Map<string, string>();
-    const aOptions = sessionOptions({ clock, lock, tokenStorage: mapAdapter(aItems, false) });
-    const a = new CozeSession(aOptions);
-    await signIn(a, model, aOptions.navigate);
+    const { clock, model, session: a } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, lock, tokenStorage: mapAdapter(aItems, false) });
     const bItems = new Map(aItems); // B's sessionStorage: a copy at rotation 0
     stops.push(a.mount());
     for (let cycle = 1; cycle <= 2; cycle++) {
@@ -237,13 +221,9 @@ describe('hostile: tabs', () => {
   // spends the already-spent refresh token, revoking the family.
   it('without BroadcastChannel a duplicated sessionStorage tab neither hangs nor spends a spent token', async () => {
     vi.stubGlobal('BroadcastChannel', undefined);
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const lock = createTestTabLocks();
     const aItems = new Map<string, string>();
-    const aOptions = sessionOptions({ clock, lock, tokenStorage: mapAdapter(aItems, false) });
-    const a = new CozeSession(aOptions);
-    await signIn(a, model, aOptions.navigate);
+    const { clock, model, session: a } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, lock, tokenStorage: mapAdapter(aItems, false) });
     const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: mapAdapter(new Map(aItems), false) }));
     stops.push(a.mount(), b.mount());
     clock.set(START + 50_000);

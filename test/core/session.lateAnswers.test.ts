@@ -36,14 +36,10 @@ afterEach(() => {
 
 describe('1. sign-out sticks', () => {
   it('a refresh answer that lands after logout writes nothing and signs nobody back in', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const gate = gatedFetch();
     const channel = createTabChannel(`coze-auth.${TEST_CLIENT_ID}`, TOKEN_KEY);
     const posted = vi.spyOn(channel, 'post');
-    const options = sessionOptions({ clock, fetch: gate.fetch, tokenStorage: 'localStorage', tabChannel: channel, lock: createTestTabLocks() });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, fetch: gate.fetch, tokenStorage: 'localStorage', tabChannel: channel, lock: createTestTabLocks() });
     posted.mockClear();
     clock.set(START + 55_000);
     gate.hold();

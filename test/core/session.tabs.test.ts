@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { TEST_CLIENT_ID, createTestClock, createTestTabLocks, flushAsync } from '../../src/testing/index';
-import { mapAdapter, sessionOptions, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
+import { mapAdapter, sessionOptions, signIn, startSignIn, setupFakeCoze, signedInSession } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
@@ -100,13 +100,9 @@ describe('tabs that share one sign-in', () => {
   });
 
   it('a duplicated tab (sessionStorage copied) never spends the refresh token twice, and both stay signed in', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const lock = createTestTabLocks();
     const aItems = new Map<string, string>();
-    const aOptions = sessionOptions({ clock, lock, tokenStorage: mapAdapter(aItems, false) });
-    const a = new CozeSession(aOptions);
-    await signIn(a, model, aOptions.navigate);
+    const { clock, model, session: a } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, lock, tokenStorage: mapAdapter(aItems, false) });
     const bItems = new Map(aItems); // "Duplicate tab" copies sessionStorage
     const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: mapAdapter(bItems, false) }));
     stops.push(a.mount(), b.mount());
@@ -123,13 +119,9 @@ describe('tabs that share one sign-in', () => {
   });
 
   it('localStorage hand-over is exact: a tab whose storage view lags never spends a rotated token', async () => {
-    const clock = createTestClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const lock = createTestTabLocks();
     const items = new Map<string, string>();
-    const aOptions = sessionOptions({ clock, lock, tokenStorage: mapAdapter(items, true) });
-    const a = new CozeSession(aOptions);
-    await signIn(a, model, aOptions.navigate);
+    const { clock, model, session: a } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, lock, tokenStorage: mapAdapter(items, true) });
     const stale = new Map(items); // b's copy of storage never catches up
     const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: mapAdapter(items, true, () => stale) }));
     stops.push(a.mount(), b.mount());
