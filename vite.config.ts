@@ -25,7 +25,7 @@ const SRC = fileURLToPath(new URL('src/', import.meta.url));
  * the entry barrels that only re-export) stays usable from server code. `scripts/check-package.mjs`
  * checks the packed tarball against the same rule.
  */
-export const CLIENT_MODULE_DIRS = ['react', 'testing/react'];
+export const CLIENT_MODULE_DIRS = ['react', 'query', 'testing/react'];
 
 function isClientModule(id: string): boolean {
   const path = relative(SRC, id).split(sep).join('/');
@@ -61,7 +61,13 @@ export default defineConfig({
     minify: false,
     target: 'es2022',
     lib: {
-      entry: { index: 'src/index.ts', i18n: 'src/i18n.ts', 'testing/index': 'src/testing/index.ts', 'testing/node': 'src/testing/node.ts' },
+      entry: {
+        index: 'src/index.ts',
+        i18n: 'src/i18n.ts',
+        'testing/index': 'src/testing/index.ts',
+        'testing/node': 'src/testing/node.ts',
+        'testing/msw': 'src/testing/msw.ts',
+      },
       formats: ['es'],
     },
     rolldownOptions: {

@@ -3,8 +3,10 @@
 //   1. build (skip with --no-build), and check the main entry imports no testing/msw/node: code
 //   2. npm pack into a temp dir
 //   3. publint and @arethetypeswrong/cli on that tarball; 'use client' on exactly the React modules
-//   4. a consumer project (test/package/consumer) installs the tarball and the peers, then
-//      type-checks and builds a sample app; its bundle must not contain the testing kit
+//   4. a consumer project (test/package/consumer) installs the tarball and only the required
+//      peers, and imports every entry in Node (all but /testing/msw must load without msw); then
+//      msw is added, /testing/msw must load too, and the project type-checks and builds a sample
+//      app whose bundle must not contain the testing kit
 // Exits non-zero if any step fails; the temp dir is kept then, for a look.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -86,7 +88,7 @@ run('arethetypeswrong (profile esm-only)', bin('attw'), [tarball, '--profile', '
 // its first statement is 'use client'. Every React module (hooks, components, browser APIs) must
 // have it; the framework-agnostic core, the fake server and the entry barrels must not, so that
 // server code can import `CozeSession`, constants and the testing server without a client boundary.
-const CLIENT_DIRS = /^dist\/(react|testing\/react)\//;
+const CLIENT_DIRS = /^dist\/(react|query|testing\/react)\//;
 
 /** The directive prologue of a module: the string-literal statements before anything else. @param {string} code */
 function directives(code) {
@@ -133,15 +135,15 @@ for (const file of readdirSync(join(consumer, 'src'))) {
 }
 const dev = rootPackage.devDependencies;
 const consumerPackage = JSON.parse(readFileSync(join(consumer, 'package.json'), 'utf8'));
+// The required peers only, at the versions this repo develops with: an optional peer (msw) is
+// added below, after every entry that must work without it has been imported.
+const optionalPeers = new Set(Object.keys(rootPackage.peerDependenciesMeta ?? {}).filter((name) => rootPackage.peerDependenciesMeta[name].optional));
+const requiredPeers = Object.keys(rootPackage.peerDependencies).filter((name) => !optionalPeers.has(name));
 consumerPackage.dependencies = {
   'react-coze-auth': `file:${tarball}`,
-  react: dev.react,
-  'react-dom': dev['react-dom'],
-  '@tanstack/react-query': dev['@tanstack/react-query'],
-  '@coze/api': dev['@coze/api'],
+  ...Object.fromEntries(requiredPeers.map((name) => [name, dev[name]])),
 };
 consumerPackage.devDependencies = {
-  msw: dev.msw,
   typescript: dev.typescript,
   vite: dev.vite,
   '@vitejs/plugin-react': dev['@vitejs/plugin-react'],
@@ -154,10 +156,44 @@ consumerPackage.devDependencies = {
 };
 writeFileSync(join(consumer, 'package.json'), `${JSON.stringify(consumerPackage, null, 2)}\n`);
 
-const installed = run('consumer: npm install (tarball + peers)', 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
-  cwd: consumer,
-});
+const NPM_INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
+// Every public entry, from the exports map, so a new entry is checked without editing this file.
+const entries = Object.keys(rootPackage.exports)
+  .filter((key) => key !== './package.json')
+  .map((key) => `react-coze-auth${key.slice(1)}`);
+// Entries that exist to wrap an optional peer; every other one must import without any of them.
+const needsMsw = (entry) => entry.endsWith('/msw');
+
+// Imports each entry named on the command line in a Node process in the consumer project, as a
+// user's test runner would. With --missing-msw each must fail for want of msw (and nothing else).
+writeFileSync(
+  join(consumer, 'import-entries.mjs'),
+  `const missingMsw = process.argv[2] === '--missing-msw';
+for (const entry of process.argv.slice(missingMsw ? 3 : 2)) {
+  try {
+    await import(entry);
+    if (missingMsw) throw new Error('imported although msw is not installed');
+    console.log('imported ' + entry);
+  } catch (error) {
+    if (missingMsw && /Cannot find (package|module) 'msw/.test(String(error.message))) console.log(entry + ' needs msw: ' + error.message);
+    else { console.error(entry + ': ' + error.stack); process.exitCode = 1; }
+  }
+}
+`,
+);
+/** @param {string} step @param {string[]} specifiers @param {boolean} [expectMissingMsw] */
+function importEntries(step, specifiers, expectMissingMsw = false) {
+  return run(step, process.execPath, ['import-entries.mjs', ...(expectMissingMsw ? ['--missing-msw'] : []), ...specifiers], { cwd: consumer });
+}
+
+const installed = run('consumer: npm install (tarball + required peers, no msw)', 'npm', NPM_INSTALL, { cwd: consumer });
 if (installed.ok) {
+  importEntries('consumer: every entry but /testing/msw imports without msw', entries.filter((entry) => !needsMsw(entry)));
+  importEntries('consumer: /testing/msw asks for msw while it is missing', entries.filter(needsMsw), true);
+}
+const withMsw = installed.ok && run('consumer: npm install msw (the optional peer)', 'npm', [...NPM_INSTALL, '--save-dev', `msw@${dev.msw}`], { cwd: consumer });
+if (withMsw && withMsw.ok) {
+  importEntries('consumer: /testing/msw imports with msw installed', entries.filter(needsMsw));
   const tsc = join(consumer, 'node_modules/.bin/tsc');
   run('consumer: tsc, app + testing usage (Bundler resolution, strict, skipLibCheck off)', tsc, ['--noEmit', '-p', '.'], { cwd: consumer });
   run('consumer: tsc, Node script on /testing/node (NodeNext resolution)', tsc, ['--noEmit', '-p', 'tsconfig.node.json'], { cwd: consumer });

@@ -106,7 +106,8 @@ while (pending.length > 0) {
 /** @param {string} id @param {string | undefined} importer */
 const isMainLibraryChunk = (id, importer) =>
   id.startsWith('.') && importer !== undefined && mainDistFiles.has(resolve(dirname(importer), id));
-const testing = await probe('testing', 'testing/index.js', [...PEERS, /^msw($|\/)/, isMainLibraryChunk]);
+// msw is not external: /testing must not import it (only /testing/msw does), and the check below says so.
+const testing = await probe('testing', 'testing/index.js', [...PEERS, isMainLibraryChunk]);
 
 const failures = [];
 const mainInitial = initialChunks(main);
@@ -119,6 +120,10 @@ for (const lazyModule of ['/core/session/sessionEngine.js']) {
 }
 if (!main.some((chunk) => !mainInitial.includes(chunk) && Object.keys(chunk.modules).some((id) => id.includes('/oidc-client-ts/')))) {
   failures.push('main: no lazy oidc-client-ts chunk was produced');
+}
+
+if (testing.some((chunk) => Object.keys(chunk.modules).some((id) => id.includes('/node_modules/msw/')))) {
+  failures.push('testing: react-coze-auth/testing pulls in msw; only react-coze-auth/testing/msw may import it');
 }
 
 const manifest = {

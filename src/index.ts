@@ -4,3 +4,4 @@
  */
 export * from './core/index.js';
 export * from './react/index.js';
+export * from './query/index.js';

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import { ChatPanel } from '../demo/src/ChatPanel';
+import { ChatPanel } from '../demo/src/components/ChatPanel';
 import { DEFAULT_COZE_BOT, echoAnswer } from '../src/testing/index';
 import { AppFrame } from './support/AppFrame';
 import { authLoader, loadedAuth } from './support/loaders';
@@ -8,7 +8,7 @@ import { authLoader, loadedAuth } from './support/loaders';
 const QUESTION = 'What is PKCE, in one sentence?';
 
 /**
- * The demo's chat panel (`demo/src/ChatPanel.tsx`): `useCozeClient().chat.stream()` asks the
+ * The demo's chat panel (`demo/src/components/ChatPanel.tsx`): `useCozeClient().chat.stream()` asks the
  * in-memory Coze's echo bot, and the answer is painted chunk by chunk as the stream delivers it.
  * **Stop** aborts the request (the bot stops with it). Every chat request follows the 401 rule:
  * rejected before its first event, it is sent once more with a renewed token.

@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import { useState, type ReactNode } from 'react';
 import { expect, fn, userEvent, waitFor, within } from 'storybook/test';
 import { CozeLoginButton, type CozeAuthError, type CozeLoginButtonProps } from '../src/index';
-import { WorkspaceList } from './demo/WorkspaceList';
+import { WorkspaceList } from '../demo/src/components/WorkspaceList';
 import { AppFrame } from './support/AppFrame';
 import { authLoader, loadedAuth } from './support/loaders';
 import { answerAtCoze, expectAddress } from './support/play';

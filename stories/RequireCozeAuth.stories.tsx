@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/react-vite';
 import type { ReactNode } from 'react';
 import { expect, userEvent, within } from 'storybook/test';
 import { CozeLoginButton, RequireCozeAuth } from '../src/index';
-import { WorkspaceList } from './demo/WorkspaceList';
+import { WorkspaceList } from '../demo/src/components/WorkspaceList';
 import { AppFrame } from './support/AppFrame';
 import { authLoader, loadedAuth } from './support/loaders';
 import { storyMessages } from './support/storyLocale';

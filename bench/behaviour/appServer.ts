@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { BenchConfig } from './apps/harness';
+import { listenHttp } from '../lib/listenHttp';
 import { RequestLog, sleep } from './requestLog';
 
 export interface AppServer {
@@ -35,9 +35,8 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8',
  * on the callback page.
  */
 export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+  const server = await listenHttp((req, res) => handle(req, res));
+  const origin = `http://localhost:${server.port}`;
   const gzipped = new Map<string, Buffer>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -92,17 +91,5 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       );
   };
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end(String(error));
-    });
-  });
-  return {
-    origin,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { origin, close: server.close };
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenHttp } from '../lib/listenHttp';
 import { RequestLog, sleep } from './requestLog';
 
 /**
@@ -43,9 +43,8 @@ export async function startStandardOAuthServer(options: StandardOAuthServerOptio
   const { clientId, appOrigin, log } = options;
   const codes = new Map<string, PendingCode>();
   const liveRefreshTokens = new Map<string, string>(); // refresh token → scope
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listenHttp((req, res) => handle(req, res));
+  const origin = `http://127.0.0.1:${server.port}`;
   // auth0-spa-js expects `${domain}/`; everyone else reads it from discovery, so one value fits all.
   const issuer = `${origin}/`;
 
@@ -186,18 +185,5 @@ export async function startStandardOAuthServer(options: StandardOAuthServerOptio
     res.writeHead(404, cors(req)).end();
   };
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end(String(error));
-    });
-  });
-
-  return {
-    origin,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { origin, close: server.close };
 }

@@ -1,11 +1,12 @@
 import { CozeCallback, CozeLoginButton, useCozeAuth } from 'react-coze-auth';
-import { ChatPanel } from './ChatPanel';
+import { ChatPanel } from './components/ChatPanel';
 import { demoConfig } from './config';
-import { EventLog } from './EventLog';
-import { ProfileCard } from './ProfileCard';
-import { TokenPanel } from './TokenPanel';
+import { authStatusLabel } from './components/describeAuthEvent';
+import { EventLog } from './components/EventLog';
+import { ProfileCard } from './components/ProfileCard';
+import { TokenPanel } from './components/TokenPanel';
 import { usePath } from './usePath';
-import { WorkspaceList } from './WorkspaceList';
+import { WorkspaceList } from './components/WorkspaceList';
 
 export function App() {
   const path = usePath();
@@ -21,7 +22,7 @@ export function App() {
         </div>
         <div className="topbar-actions">
           <span className={`chip chip-${status}`} data-testid="status">
-            {status === 'signed-in' ? 'Signed in' : status === 'signing-in' ? 'Signing in…' : 'Signed out'}
+            {authStatusLabel(status)}
           </span>
           {isAuthenticated ? (
             <button type="button" className="button ghost" onClick={logout}>

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { CozeAuthProvider } from 'react-coze-auth';
+import { CozeAuthProvider, CozeQueryProvider } from 'react-coze-auth';
 import { App } from './App';
 import { demoConfig } from './config';
 import './styles.css';
@@ -8,7 +8,9 @@ import './styles.css';
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <CozeAuthProvider {...demoConfig.auth}>
-      <App />
+      <CozeQueryProvider>
+        <App />
+      </CozeQueryProvider>
     </CozeAuthProvider>
   </StrictMode>,
 );

@@ -1,21 +1,16 @@
-import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
-import { useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import type { CozeAuthOptions } from '../core/config.js';
 import type { CozeClientOptions } from '../core/cozeClient.js';
 import { CozeSession } from '../core/session/CozeSession.js';
+import type { CozeAuthState } from '../core/session/types.js';
 import { CozeAuthContext, type CozeAuthContextValue } from './context.js';
 import { CozeMessagesContext, useMessagesValue } from './i18n/context.js';
+import { useSessionSelector } from './useCozeSelector.js';
 import type { CozeAuthMessageOverrides } from './i18n/types.js';
-import { COZE_QUERY_SCOPE } from './queryKeys.js';
 
-/** Props of {@link CozeAuthProvider}: the {@link CozeAuthOptions} plus React wiring. */
-export interface CozeAuthProviderProps extends Partial<CozeAuthOptions> {
+/** What {@link CozeAuthProvider} takes besides the session or its options: the React wiring. */
+export interface CozeAuthProviderCommonProps {
   children?: ReactNode;
-  /**
-   * TanStack Query client for `useCozeQuery`. Default: the one from a surrounding
-   * `QueryClientProvider`, else a client created for this provider.
-   */
-  queryClient?: QueryClient;
   /**
    * How to leave the callback route once signed in. Default: `history.replaceState` to `returnTo`
    * plus a `popstate` event, which client-side routers listen to. Pass your router's navigate.
@@ -23,8 +18,6 @@ export interface CozeAuthProviderProps extends Partial<CozeAuthOptions> {
   onRedirectCallback?: (returnTo: string) => void;
   /** Extra `CozeAPI` options for `useCozeClient` (headers, debug, axios options); read once. */
   clientOptions?: CozeClientOptions;
-  /** Use an existing session (tests, or sharing one with non-React code); options are then ignored. */
-  session?: CozeSession;
   /**
    * Language of the components' text: `'en'`, `'zh-CN'` (any `zh*` tag), or any tag (English
    * unless `messages` says otherwise). Default: `en` on a server and while hydrating, then the
@@ -34,6 +27,14 @@ export interface CozeAuthProviderProps extends Partial<CozeAuthOptions> {
   /** Replaces any of the components' strings (keep the object stable, e.g. a module constant). */
   messages?: CozeAuthMessageOverrides;
 }
+
+/**
+ * Props of {@link CozeAuthProvider}: an existing `session` (tests, or one shared with non-React
+ * code), or the {@link CozeAuthOptions} to build one from (`clientId` and `redirectUri` required),
+ * plus {@link CozeAuthProviderCommonProps}.
+ */
+export type CozeAuthProviderProps = CozeAuthProviderCommonProps &
+  (({ session: CozeSession } & { [Option in keyof CozeAuthOptions]?: never }) | (CozeAuthOptions & { session?: undefined }));
 
 /** The options a session is built from, as a string: when any of them changes, so does the session. */
 function sessionKey(options: Partial<CozeAuthOptions>): string {
@@ -59,16 +60,14 @@ function useSessionFor(sessionProp: CozeSession | undefined, options: Partial<Co
   return sessionProp ?? (built as CozeSession);
 }
 
-const isSignedOut = (session: CozeSession) => session.getSnapshot().status === 'signed-out';
-const never = () => false;
+const isSignedOut = (state: CozeAuthState) => state.status === 'signed-out';
 
 /**
  * While signed out, fetches the sign-in code when the browser is idle, so the click on "Sign in"
  * does not wait for it. Signed-in users never load it; the first render never waits for it.
  */
 function usePrefetchWhileSignedOut(session: CozeSession): void {
-  const getSignedOut = useCallback(() => isSignedOut(session), [session]);
-  const signedOut = useSyncExternalStore(session.subscribe, getSignedOut, never);
+  const signedOut = useSessionSelector(session, isSignedOut);
   useEffect(() => {
     if (!signedOut) return;
     const prefetch = () => session.prefetchSignIn();
@@ -82,37 +81,25 @@ function usePrefetchWhileSignedOut(session: CozeSession): void {
 }
 
 /**
- * Wraps the app root. Creates one {@link CozeSession} (once, even under StrictMode), starts its
- * timers and listeners while mounted, and removes every cached Coze query when the session ends.
+ * Wraps the app root. Creates one {@link CozeSession} (once, even under StrictMode) and starts its
+ * timers and listeners while mounted. It knows only the session: `useCozeQuery` needs
+ * `<CozeQueryProvider>` inside it as well.
  */
 export function CozeAuthProvider(props: CozeAuthProviderProps): ReactNode {
-  const { children, queryClient: queryClientProp, onRedirectCallback, session: sessionProp, clientOptions, locale, messages, ...options } = props;
+  const { children, onRedirectCallback, session: sessionProp, clientOptions, locale, messages, ...options } = props;
   const session = useSessionFor(sessionProp, options);
   const messagesValue = useMessagesValue(locale, messages);
-  const surroundingQueryClient = useContext(QueryClientContext);
-  const [ownQueryClient] = useState(() => (queryClientProp || surroundingQueryClient ? undefined : new QueryClient()));
-  const queryClient = queryClientProp ?? surroundingQueryClient ?? (ownQueryClient as QueryClient);
 
   useEffect(() => session.mount(), [session]);
   usePrefetchWhileSignedOut(session);
-  useEffect(
-    () =>
-      session.onEvent((event) => {
-        // The next user of this browser must never see the previous user's data.
-        if (event.type === 'signed-out') queryClient.removeQueries({ queryKey: [COZE_QUERY_SCOPE] });
-      }),
-    [session, queryClient],
-  );
 
   const value = useMemo<CozeAuthContextValue>(
     () => ({ session, onRedirectCallback, clientOptions }),
     [session, onRedirectCallback, clientOptions],
   );
-  const content = (
+  return (
     <CozeAuthContext.Provider value={value}>
       <CozeMessagesContext.Provider value={messagesValue}>{children}</CozeMessagesContext.Provider>
     </CozeAuthContext.Provider>
   );
-  if (queryClient === surroundingQueryClient) return content;
-  return <QueryClientProvider client={queryClient}>{content}</QueryClientProvider>;
 }

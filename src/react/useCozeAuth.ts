@@ -1,8 +1,7 @@
-import { useMemo, useSyncExternalStore } from 'react';
-import type { CozeSession } from '../core/session/CozeSession.js';
+import { useMemo } from 'react';
 import type { CallbackResult, CozeAuthState, GetTokenOptions, LoginOptions } from '../core/session/types.js';
-import { LOADING_STATE } from '../core/session/lifecycle.js';
 import { useCozeSession } from './context.js';
+import { useCozeSelector } from './useCozeSelector.js';
 
 /** The session's actions, as {@link useCozeAuth} returns them (stable across renders). */
 export interface CozeAuthActions {
@@ -12,7 +11,7 @@ export interface CozeAuthActions {
   logout(): void;
   /** Completes a callback by hand (prefer `<CozeCallback>`). */
   handleRedirectCallback(url?: string): Promise<CallbackResult>;
-  /** A fresh access token; see {@link CozeSession.getToken}. */
+  /** A fresh access token; see `CozeSession.getToken`. */
   getToken(options?: GetTokenOptions): Promise<string>;
   /** Forgets `error`. */
   clearError(): void;
@@ -21,20 +20,16 @@ export interface CozeAuthActions {
 /** What {@link useCozeAuth} returns: the state (a union keyed on `status`) plus the actions. */
 export type UseCozeAuthResult = CozeAuthState & CozeAuthActions;
 
-const getServerSnapshot = () => LOADING_STATE;
+const wholeState = (state: CozeAuthState) => state;
 
 /**
- * Subscribes to the whole session state. Server rendering and hydration see `status: 'loading'`,
- * so the markup the server sent and the client's first render agree; the real state follows.
+ * Sign-in state and actions. Re-renders when the state changes (including token refreshes).
+ * Server rendering and hydration see `status: 'loading'`, so the markup the server sent and the
+ * client's first render agree; the real state follows.
  */
-export function useCozeAuthState(session: CozeSession): CozeAuthState {
-  return useSyncExternalStore(session.subscribe, session.getSnapshot, getServerSnapshot);
-}
-
-/** Sign-in state and actions. Re-renders when the state changes (including token refreshes). */
 export function useCozeAuth(): UseCozeAuthResult {
   const session = useCozeSession();
-  const state = useCozeAuthState(session);
+  const state = useCozeSelector(wholeState);
   const actions = useMemo(
     () => ({
       login: (options?: LoginOptions) => session.login(options),

@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
 import type { CozeAuthError } from '../core/errors.js';
-import type { CozeAuthStatus, GetTokenOptions } from '../core/session/types.js';
+import type { CozeAuthState, CozeAuthStatus, GetTokenOptions } from '../core/session/types.js';
 import { useCozeSession } from './context.js';
-import { useCozeAuthState } from './useCozeAuth.js';
+import { useCozeSelector } from './useCozeSelector.js';
 
 /** What {@link useCozeToken} returns. */
 export interface UseCozeTokenResult {
@@ -18,10 +18,27 @@ export interface UseCozeTokenResult {
   refresh(): Promise<string>;
 }
 
-/** The token state and an always-fresh `getToken()`. Re-renders on every refresh; for API calls prefer `useCozeClient`. */
+type TokenSlice = Pick<UseCozeTokenResult, 'accessToken' | 'expiresAt' | 'status' | 'isRefreshing' | 'error'>;
+
+const selectToken = ({ accessToken, expiresAt, status, isRefreshing, error }: CozeAuthState): TokenSlice => ({
+  accessToken,
+  expiresAt,
+  status,
+  isRefreshing,
+  error,
+});
+
+const sameToken = (a: TokenSlice, b: TokenSlice) =>
+  a.accessToken === b.accessToken && a.expiresAt === b.expiresAt && a.status === b.status && a.isRefreshing === b.isRefreshing && a.error === b.error;
+
+/**
+ * The token state and an always-fresh `getToken()`. Re-renders when the token, its expiry, the
+ * status, `isRefreshing` or `error` change (so on every refresh), not on other state changes;
+ * for API calls prefer `useCozeClient`.
+ */
 export function useCozeToken(): UseCozeTokenResult {
   const session = useCozeSession();
-  const { accessToken, expiresAt, status, isRefreshing, error } = useCozeAuthState(session);
+  const { accessToken, expiresAt, status, isRefreshing, error } = useCozeSelector(selectToken, sameToken);
   return useMemo(
     () => ({
       accessToken,

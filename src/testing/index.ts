@@ -1,7 +1,7 @@
 // Browser-safe entry point of `react-coze-auth/testing`. The Node server lives in `./node`
-// because it imports node:http, which must never reach a browser bundle.
+// because it imports node:http, which must never reach a browser bundle; the MSW handlers live in
+// `./msw`, so that this entry imports without the optional `msw` peer installed.
 export { createCozeModel } from './server/createCozeModel.js';
-export { cozeHandlers } from './server/mswHandlers.js';
 export { NETWORK_ERROR } from './server/networkError.js';
 export type { NetworkError } from './server/networkError.js';
 export { DEFAULT_COZE_BOT, DEFAULT_COZE_USER, DEFAULT_COZE_WORKSPACES, echoAnswer } from './server/defaultFixtures.js';
@@ -27,11 +27,16 @@ export { createTestClock, flushAsync } from './testClock.js';
 export type { TestClock } from './testClock.js';
 export { createTestTabLocks } from './testTabLocks.js';
 export {
-  createTestCozeAuth,
+  createTestCozeModel,
+  modelFetch,
   TEST_API_ORIGIN,
   TEST_CLIENT_ID,
   TEST_WEB_ORIGIN,
-} from './react/createTestCozeAuth.js';
+  testRedirectUri,
+  testSessionOptions,
+} from './testDefaults.js';
+export type { TestCozeModelOptions } from './testDefaults.js';
+export { createTestCozeAuth } from './react/createTestCozeAuth.js';
 export type { TestAuthState, TestCozeAuth, TestCozeAuthOptions } from './react/createTestCozeAuth.js';
 export { MockCozeAuthProvider } from './react/MockCozeAuthProvider.js';
 export type { MockCozeAuthProviderProps } from './react/MockCozeAuthProvider.js';

@@ -1,11 +1,11 @@
 import type { ReactNode } from 'react';
 import { useCozeAuth } from '../../src/index';
 import { AppHeader } from './AppHeader';
-import { EventLog } from './EventLog';
-import { ProfileCard } from './ProfileCard';
+import { EventLog } from '../../demo/src/components/EventLog';
+import { ProfileCard } from '../../demo/src/components/ProfileCard';
 import { SignedOutPage } from './SignedOutPage';
-import { TokenPanel } from './TokenPanel';
-import { WorkspaceList } from './WorkspaceList';
+import { TokenPanel } from '../../demo/src/components/TokenPanel';
+import { WorkspaceList } from '../../demo/src/components/WorkspaceList';
 
 /** A whole small app on the library: header, profile, token, workspaces and session events. */
 export function DemoApp({ returnTo = '/' }: { returnTo?: string }): ReactNode {

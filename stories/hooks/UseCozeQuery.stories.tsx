@@ -1,8 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import { EventLog } from '../demo/EventLog';
-import { ProfileCard } from '../demo/ProfileCard';
-import { WorkspaceList } from '../demo/WorkspaceList';
+import { EventLog } from '../../demo/src/components/EventLog';
+import { ProfileCard } from '../../demo/src/components/ProfileCard';
+import { WorkspaceList } from '../../demo/src/components/WorkspaceList';
 import { AppFrame } from '../support/AppFrame';
 import { authLoader, loadedAuth } from '../support/loaders';
 

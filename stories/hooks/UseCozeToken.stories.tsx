@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor, within } from 'storybook/test';
-import { EventLog } from '../demo/EventLog';
-import { TokenPanel } from '../demo/TokenPanel';
+import { EventLog } from '../../demo/src/components/EventLog';
+import { TokenPanel } from '../../demo/src/components/TokenPanel';
 import { AppFrame } from '../support/AppFrame';
 import { authLoader, loadedAuth } from '../support/loaders';
 

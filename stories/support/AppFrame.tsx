@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { CozeAuthProvider, CozeCallback, useCozeAuth } from '../../src/index';
-import { NowContext } from '../demo/useNow';
+import { CozeAuthProvider, CozeCallback, CozeQueryProvider, useCozeAuth } from '../../src/index';
+import { authStatusLabel } from '../../demo/src/components/describeAuthEvent';
+import { NowContext } from '../../demo/src/components/useNow';
 import { CozeConsentPage } from './CozeConsentPage';
 import { Simulator, type SimulatorControl } from './Simulator';
 import type { StoryAuth } from './storyAuth';
@@ -91,10 +92,10 @@ export function AppFrame(props: AppFrameProps): ReactNode {
       <CozeAuthProvider
         session={auth.session}
         clientOptions={auth.clientOptions}
-        queryClient={auth.queryClient}
         onRedirectCallback={navigate}
         locale={locale}
       >
+        <CozeQueryProvider queryClient={auth.queryClient}>
         <div className="demo-root">
           {chrome === 'browser' ? (
             <div className="demo-browser">
@@ -107,6 +108,7 @@ export function AppFrame(props: AppFrameProps): ReactNode {
           {leftFor ? <LeftForCoze authorizeUrl={leftFor} /> : null}
           {simulator.length > 0 ? <Simulator auth={auth} controls={simulator} /> : null}
         </div>
+        </CozeQueryProvider>
       </CozeAuthProvider>
     </NowContext.Provider>
   );
@@ -156,7 +158,7 @@ function BrowserBar({ place }: { place: Place }): ReactNode {
         <span data-testid="address">{shown}</span>
       </div>
       <span className={`demo-chip demo-chip-${status}`} data-testid="auth-status">
-        {status === 'signed-in' ? 'Signed in' : status === 'signing-in' ? 'Signing in…' : 'Signed out'}
+        {authStatusLabel(status)}
       </span>
     </div>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { useNow } from '../demo/useNow';
+import { useNow } from '../../demo/src/components/useNow';
 import type { StoryAuth } from './storyAuth';
 
 /** What the simulator bar offers. */

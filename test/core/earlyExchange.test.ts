@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { rejection, sessionOptions, setupFakeCoze, settle, startSignIn } from '../helpers/harness';
+import { rejection, sessionOptions, setupFakeCoze, startSignIn } from '../helpers/harness';
+import { flushAsync as settle } from '../../src/testing/index';
 
 // A page that opens on a recognised callback sends the code exchange from the session's
 // constructor, before the sign-in code (a lazy chunk) could; the flow then takes that request over.

@@ -6,17 +6,8 @@ import { getCozeClient, isCozeUnauthorized } from '../../src/core/cozeClient';
 import { isCozeAuthError } from '../../src/core/errors';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { type TokenStorageAdapter } from '../../src/core/storage/storageAdapters';
-import {
-  API_ORIGIN,
-  createLockRunner,
-  createManualClock,
-  gatedFetch,
-  mapAdapter,
-  sessionOptions,
-  settle,
-  signIn,
-  setupFakeCoze,
-} from '../helpers/harness';
+import { TEST_API_ORIGIN, createTestClock, createTestTabLocks, flushAsync } from '../../src/testing/index';
+import { gatedFetch, mapAdapter, sessionOptions, signIn, setupFakeCoze, signedInSession } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
@@ -40,27 +31,23 @@ function track<T>(promise: Promise<T>) {
   return state;
 }
 
-describe('hostile: promises that never settle', () => {
+describe('hostile: promises that never flushAsync', () => {
   // A token request whose connection never answers (mobile networks, captive portals, a proxy that
   // swallows the request). fetch has no timeout and the session sets none: the single-flight
   // refresh never settles, so getToken() — and every later getToken(), every API call through
   // getCozeClient(), every proactive refresh — hangs forever. No retry/backoff ever engages.
   it('a token request that never answers does not hang getToken() forever', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const gate = gatedFetch({ refreshOnly: true });
-    const options = sessionOptions({ clock, fetch: gate.fetch });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, fetch: gate.fetch });
     stops.push(session.mount());
     gate.hold(); // the connection is accepted and never answered
     clock.set(START + 61_000); // expired: a refresh is needed
     const first = track(session.getToken());
-    await settle();
+    await flushAsync();
     expect(gate.pending()).toBe(1);
     await clock.advance(10 * 60_000); // ten minutes later
     const later = track(session.getToken());
-    await settle();
+    await flushAsync();
     expect(first.settled).toBe(true);
     expect(later.settled).toBe(true);
   });
@@ -71,16 +58,12 @@ describe('hostile: generations', () => {
   // tab then shares it: getToken() for the NEW session sends no request of its own, waits for the old
   // (dropped) answer, and then resolves the new session's token unrefreshed — here an expired one.
   it('a refresh still out from before logout does not stand in for the new sign-in’s refresh', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const gate = gatedFetch({ refreshOnly: true });
-    const options = sessionOptions({ clock, fetch: gate.fetch });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, model, options, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, fetch: gate.fetch });
     clock.set(START + 55_000);
     gate.hold();
     void session.getToken().catch(() => undefined); // the old sign-in's refresh, slow
-    await settle();
+    await flushAsync();
     expect(gate.pending()).toBe(1);
     session.logout();
     gate.hold();
@@ -89,11 +72,11 @@ describe('hostile: generations', () => {
     expect(fresh.status).toBe('signed-in');
     clock.set(clock.now() + 61_000); // the new sign-in's access token has expired
     const token = track(session.getToken());
-    await settle();
+    await flushAsync();
     // The new sign-in must send its own refresh: two refresh requests are out now.
     expect(gate.pending()).toBe(2);
     await gate.release();
-    await settle();
+    await flushAsync();
     expect(token.settled).toBe(true);
     expect(token.value).not.toBe(fresh.accessToken);
   });
@@ -113,7 +96,7 @@ describe('hostile: storage that throws', () => {
         throw new DOMException('denied', 'SecurityError');
       },
     };
-    const options = sessionOptions({ tokenStorage: storage, lock: createLockRunner() });
+    const options = sessionOptions({ tokenStorage: storage, lock: createTestTabLocks() });
     const session = new CozeSession(options);
     await signIn(session, model, options.navigate);
     stops.push(session.mount());
@@ -129,7 +112,7 @@ describe('hostile: storage that throws', () => {
   // site-data settings, a custom adapter's transient failure) is taken for "another tab signed out":
   // the signed-in user is silently signed out although nothing happened to the session.
   it('a storage read that throws does not sign the user out (shared storage)', async () => {
-    const clock = createManualClock(START);
+    const clock = createTestClock(START);
     const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
     const items = new Map<string, string>();
     let readsFail = false;
@@ -140,7 +123,7 @@ describe('hostile: storage that throws', () => {
         return items.get(key) ?? null;
       },
     };
-    const options = sessionOptions({ clock, tokenStorage: storage, lock: createLockRunner() });
+    const options = sessionOptions({ clock, tokenStorage: storage, lock: createTestTabLocks() });
     const session = new CozeSession(options);
     await signIn(session, model, options.navigate);
     const token = session.getSnapshot().accessToken;
@@ -157,7 +140,7 @@ describe('hostile: clocks', () => {
   // refreshes every ~4 s, forever (the offset is re-learned only from implausible answers and is
   // persisted with every token). A refresh storm from a single 401.
   it('one 401 early in a token’s life does not start a refresh storm', async () => {
-    const clock = createManualClock(START);
+    const clock = createTestClock(START);
     const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 }); // clocks agree
     const options = sessionOptions({ clock });
     const session = new CozeSession(options);
@@ -166,7 +149,7 @@ describe('hostile: clocks', () => {
     const client = getCozeClient(session, { axiosOptions: { adapter: 'fetch' } });
     clock.set(START + 5_000);
     fake.server.use(
-      http.get(`${API_ORIGIN}/v1/users/me`, () => HttpResponse.json({ code: 4100, msg: 'token invalid' }, { status: 401 }), {
+      http.get(`${TEST_API_ORIGIN}/v1/users/me`, () => HttpResponse.json({ code: 4100, msg: 'token invalid' }, { status: 401 }), {
         once: true,
       }),
     );
@@ -184,27 +167,23 @@ describe('hostile: tabs', () => {
   // tab then claims the same rotation and spends the same refresh token: Coze sees it twice and
   // revokes the family — everyone is logged out at the next refresh.
   it('unmounting mid-refresh keeps the rotation claimed until the spend is over', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const lock = createLockRunner();
+    const lock = createTestTabLocks();
     const gate = gatedFetch({ refreshOnly: true });
-    const aOptions = sessionOptions({ clock, lock, tokenStorage: 'localStorage', fetch: gate.fetch });
-    const a = new CozeSession(aOptions);
-    await signIn(a, model, aOptions.navigate);
+    const { clock, model, session: a } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, lock, tokenStorage: 'localStorage', fetch: gate.fetch });
     const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: 'localStorage' }));
     const stopA = a.mount();
     stops.push(b.mount());
     clock.set(START + 50_000);
     gate.hold();
     const fromA = a.getToken().catch((error: unknown) => error);
-    await settle();
+    await flushAsync();
     expect(gate.pending()).toBe(1); // A is spending rotation 0
     stopA(); // A's provider unmounts; its request is still out
     const fromB = b.getToken().catch((error: unknown) => error);
-    await settle();
+    await flushAsync();
     await gate.release();
     await Promise.all([fromA, fromB]);
-    await settle();
+    await flushAsync();
     expect(model.counters.tokenErrors).toBe(0); // no refresh token was presented twice
   });
 
@@ -215,13 +194,9 @@ describe('hostile: tabs', () => {
   // can reach it. Coze revokes the family, and the stale tab's `signed-out` broadcast (same
   // sessionId) signs the healthy tab out too.
   it('a restored sessionStorage tab two rotations behind does not spend a dead refresh token', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const lock = createLockRunner();
+    const lock = createTestTabLocks();
     const aItems = new Map<string, string>();
-    const aOptions = sessionOptions({ clock, lock, tokenStorage: mapAdapter(aItems, false) });
-    const a = new CozeSession(aOptions);
-    await signIn(a, model, aOptions.navigate);
+    const { clock, model, session: a } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, lock, tokenStorage: mapAdapter(aItems, false) });
     const bItems = new Map(aItems); // B's sessionStorage: a copy at rotation 0
     stops.push(a.mount());
     for (let cycle = 1; cycle <= 2; cycle++) {
@@ -234,7 +209,7 @@ describe('hostile: tabs', () => {
     stops.push(b.mount());
     const fromB = b.getToken().catch((error: unknown) => error);
     await fromB;
-    await settle();
+    await flushAsync();
     expect(model.counters.tokenErrors).toBe(0);
     expect(a.getSnapshot().status).toBe('signed-in');
   });
@@ -246,13 +221,9 @@ describe('hostile: tabs', () => {
   // spends the already-spent refresh token, revoking the family.
   it('without BroadcastChannel a duplicated sessionStorage tab neither hangs nor spends a spent token', async () => {
     vi.stubGlobal('BroadcastChannel', undefined);
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const lock = createLockRunner();
+    const lock = createTestTabLocks();
     const aItems = new Map<string, string>();
-    const aOptions = sessionOptions({ clock, lock, tokenStorage: mapAdapter(aItems, false) });
-    const a = new CozeSession(aOptions);
-    await signIn(a, model, aOptions.navigate);
+    const { clock, model, session: a } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, lock, tokenStorage: mapAdapter(aItems, false) });
     const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: mapAdapter(new Map(aItems), false) }));
     stops.push(a.mount(), b.mount());
     clock.set(START + 50_000);
@@ -260,7 +231,7 @@ describe('hostile: tabs', () => {
     const fromB = track(b.getToken());
     await fromA;
     await clock.advance(60_000); // A's next rotation happens meanwhile
-    await settle();
+    await flushAsync();
     expect(model.counters.tokenErrors).toBe(0);
     expect(a.getSnapshot().status).toBe('signed-in');
     expect(fromB.settled).toBe(true);
@@ -275,11 +246,7 @@ describe('hostile: backoff', () => {
   // token request per flap, however often, and the exponential backoff never applies. Here ten
   // flaps in ten seconds send ten extra token requests to an endpoint that is already failing.
   it('a flapping connection does not defeat the backoff', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60 });
     stops.push(session.mount());
     model.failNext('refresh', 'network', 100);
     clock.set(START + 50_000);
@@ -288,7 +255,7 @@ describe('hostile: backoff', () => {
     for (let flap = 0; flap < 10; flap++) {
       clock.set(clock.now() + 1_000);
       window.dispatchEvent(new Event('online'));
-      await settle();
+      await flushAsync();
     }
     // Backoff steps of 1 s, 2 s, 4 s, 8 s (±20 %) fit at most 3–4 retries into these 10 s.
     expect(model.counters.tokenRefresh).toBeLessThanOrEqual(5);
@@ -303,11 +270,7 @@ describe('hostile: the 401 rule in getCozeClient', () => {
   // `isCozeUnauthorized(e)` are both false, so error UIs show a server outage and useCozeQuery's
   // retry predicate retries it as a transient failure.
   it('a 401 whose renewal is rejected surfaces as an auth error, not as HTTP 500', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 900 });
     const client = getCozeClient(session, { axiosOptions: { adapter: 'fetch' } });
     model.revokeSession(session.getSnapshot().accessToken!); // e.g. the user revoked the app on Coze
     const error = (await client.users.me().catch((caught: unknown) => caught)) as { status?: number };
@@ -321,7 +284,7 @@ describe('found by the lifecycle e2e (L1, L2)', () => {
   // L2: while the renewal a 401 asked for is on the wire, getToken() kept handing out the token
   // Coze had just rejected: every poll in that window got a 401 of its own.
   it('after a 401, callers wait for the renewal instead of getting the rejected token again', async () => {
-    const clock = createManualClock(START);
+    const clock = createTestClock(START);
     const model = fake.reset({ now: () => clock.now() + 3_600_000, accessTokenTtlSeconds: 60 });
     const gate = gatedFetch({ refreshOnly: true });
     const options = sessionOptions({ clock, fetch: gate.fetch });
@@ -331,9 +294,9 @@ describe('found by the lifecycle e2e (L1, L2)', () => {
     clock.set(START + 61_000);
     gate.hold();
     const renewal = session.handleUnauthorized(rejected);
-    await settle();
+    await flushAsync();
     const during = track(session.getToken());
-    await settle();
+    await flushAsync();
     expect(during.settled).toBe(false); // it waits for the renewal…
     await gate.release();
     const fresh = await renewal;
@@ -345,7 +308,7 @@ describe('found by the lifecycle e2e (L1, L2)', () => {
   // localStorage before the other tab's write had reached it, found no record, and signed out.
   it('a read that does not yet show a sign-in handed over by message does not sign the tab out', async () => {
     const model = fake.reset();
-    const lock = createLockRunner();
+    const lock = createTestTabLocks();
     const items = new Map<string, string>();
     const aOptions = sessionOptions({ lock, tokenStorage: mapAdapter(items, true) });
     const a = new CozeSession(aOptions);
@@ -353,7 +316,7 @@ describe('found by the lifecycle e2e (L1, L2)', () => {
     const b = new CozeSession(sessionOptions({ lock, tokenStorage: { ...mapAdapter(items, true), getItem: (key) => lagging.get(key) ?? null } }));
     stops.push(a.mount(), b.mount());
     await signIn(a, model, aOptions.navigate);
-    await settle();
+    await flushAsync();
     expect(b.getSnapshot().status).toBe('signed-in'); // taken up from the message
     window.dispatchEvent(new Event('focus')); // b re-reads its (lagging) storage
     await expect(b.getToken()).resolves.toBe(a.getSnapshot().accessToken);

@@ -3,7 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { CLIENT_ID, createLockRunner, mapAdapter, sessionOptions, settle, setupFakeCoze, signIn, startSignIn } from '../helpers/harness';
+import { mapAdapter, sessionOptions, setupFakeCoze, signIn, startSignIn } from '../helpers/harness';
+import { TEST_CLIENT_ID as CLIENT_ID, createTestTabLocks as createLockRunner, flushAsync as settle } from '../../src/testing/index';
 
 const fake = setupFakeCoze();
 const ENGINE = '../../src/core/session/sessionEngine';

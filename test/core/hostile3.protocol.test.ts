@@ -2,7 +2,8 @@
 // Tests marked "DEFECT" fail against the code under review; the others pin behaviour that held.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { CLIENT_ID, WEB_ORIGIN, rejection, sessionOptions, setupFakeCoze, startSignIn } from '../helpers/harness';
+import { rejection, sessionOptions, setupFakeCoze, startSignIn } from '../helpers/harness';
+import { TEST_CLIENT_ID as CLIENT_ID, TEST_WEB_ORIGIN as WEB_ORIGIN } from '../../src/testing/index';
 
 const fake = setupFakeCoze();
 const TX_PREFIX = `coze-auth.tx.${CLIENT_ID}.`;

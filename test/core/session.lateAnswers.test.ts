@@ -12,25 +12,13 @@ import { CozeSession } from '../../src/core/session/CozeSession';
 import type { CozeAuthEvent } from '../../src/core/session/types';
 import { createMemoryStorage, type TokenStorageAdapter } from '../../src/core/storage/storageAdapters';
 import { redact } from '../../src/core/protocol/tokenClient';
-import {
-  API_ORIGIN,
-  CLIENT_ID,
-  createLockRunner,
-  createManualClock,
-  gatedFetch,
-  redirectUri,
-  rejection,
-  sessionOptions,
-  settle,
-  signIn,
-  startSignIn,
-  setupFakeCoze,
-} from '../helpers/harness';
+import { TEST_API_ORIGIN, TEST_CLIENT_ID, createTestClock, createTestTabLocks, flushAsync, testRedirectUri } from '../../src/testing/index';
+import { gatedFetch, rejection, sessionOptions, signIn, startSignIn, setupFakeCoze, signedInSession } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
-const TOKEN_KEY = `coze-auth.tokens.${CLIENT_ID}`;
-const TOKEN_URL = `${API_ORIGIN}/api/permission/oauth2/token`;
+const TOKEN_KEY = `coze-auth.tokens.${TEST_CLIENT_ID}`;
+const TOKEN_URL = `${TEST_API_ORIGIN}/api/permission/oauth2/token`;
 
 function recordEvents(session: CozeSession): CozeAuthEvent[] {
   const events: CozeAuthEvent[] = [];
@@ -48,19 +36,15 @@ afterEach(() => {
 
 describe('1. sign-out sticks', () => {
   it('a refresh answer that lands after logout writes nothing and signs nobody back in', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const gate = gatedFetch();
-    const channel = createTabChannel(`coze-auth.${CLIENT_ID}`, TOKEN_KEY);
+    const channel = createTabChannel(`coze-auth.${TEST_CLIENT_ID}`, TOKEN_KEY);
     const posted = vi.spyOn(channel, 'post');
-    const options = sessionOptions({ clock, fetch: gate.fetch, tokenStorage: 'localStorage', tabChannel: channel, lock: createLockRunner() });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, fetch: gate.fetch, tokenStorage: 'localStorage', tabChannel: channel, lock: createTestTabLocks() });
     posted.mockClear();
     clock.set(START + 55_000);
     gate.hold();
     const refreshing = session.getToken().catch((error: unknown) => error);
-    await settle();
+    await flushAsync();
     expect(gate.pending()).toBe(1);
     session.logout();
     await gate.release();
@@ -78,7 +62,7 @@ describe('1. sign-out sticks', () => {
     const callbackUrl = await startSignIn(session, model, options.navigate);
     gate.hold();
     const callback = session.handleRedirectCallback(callbackUrl).catch((error: unknown) => error);
-    await settle();
+    await flushAsync();
     session.logout();
     await gate.release();
     expect(await callback).toMatchObject({ code: 'login_required' });
@@ -87,7 +71,7 @@ describe('1. sign-out sticks', () => {
   });
 
   it('an older refresh answer cannot overwrite a newer sign-in', async () => {
-    const clock = createManualClock(START);
+    const clock = createTestClock(START);
     const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     // Only refresh requests wait: the new sign-in's exchange lands first, the old refresh after it.
     let releaseRefresh: () => void = () => undefined;
@@ -104,14 +88,14 @@ describe('1. sign-out sticks', () => {
     clock.set(START + 55_000);
     holdRefreshes = true;
     const lateRefresh = session.getToken().catch((error: unknown) => error);
-    await settle();
+    await flushAsync();
     const callbackUrl = await startSignIn(session, model, options.navigate);
     await session.handleRedirectCallback(callbackUrl);
     const newer = session.getSnapshot().sessionId;
     expect(newer).not.toBe(older);
     releaseRefresh();
     await lateRefresh;
-    await settle();
+    await flushAsync();
     expect(session.getSnapshot().sessionId).toBe(newer);
     expect(JSON.parse(sessionStorage.getItem(TOKEN_KEY)!).sessionId).toBe(newer);
   });
@@ -119,7 +103,7 @@ describe('1. sign-out sticks', () => {
 
 describe('2. a browser clock hours off Coze’s', () => {
   it('an hour ahead: no refresh loop, a sane lifetime is assumed and the offset learned', async () => {
-    const clock = createManualClock(START);
+    const clock = createTestClock(START);
     // Coze's clock is an hour behind the browser's: every expires_in looks long past.
     const model = fake.reset({ now: () => clock.now() - 3_600_000, accessTokenTtlSeconds: 900 });
     const options = sessionOptions({ clock });
@@ -137,7 +121,7 @@ describe('2. a browser clock hours off Coze’s', () => {
   });
 
   it('an hour behind: one 401 renews the token and retries the call; later calls see no 401', async () => {
-    const clock = createManualClock(START);
+    const clock = createTestClock(START);
     const model = fake.reset({ now: () => clock.now() + 3_600_000, accessTokenTtlSeconds: 60 });
     const options = sessionOptions({ clock });
     const session = new CozeSession(options);
@@ -160,11 +144,7 @@ describe('2. a browser clock hours off Coze’s', () => {
 
 describe('the 401 rule', () => {
   it('concurrent calls that all get 401 share one refresh, and each is retried once', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 900 });
     const client = getCozeClient(session, { axiosOptions: { adapter: 'fetch' } });
     model.revokeSession(session.getSnapshot().accessToken!); // kills access and refresh token
     const calls = await Promise.allSettled(Array.from({ length: 5 }, () => client.users.me()));
@@ -174,13 +154,9 @@ describe('the 401 rule', () => {
   });
 
   it('a second 401 after a fresh token is final and surfaces as the API error', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 900 });
     const client = getCozeClient(session, { axiosOptions: { adapter: 'fetch' } });
-    fake.server.use(http.get(`${API_ORIGIN}/v1/users/me`, () => HttpResponse.json({ code: 4100, msg: 'no' }, { status: 401 })));
+    fake.server.use(http.get(`${TEST_API_ORIGIN}/v1/users/me`, () => HttpResponse.json({ code: 4100, msg: 'no' }, { status: 401 })));
     const error = await client.users.me().catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 401 });
     expect(model.counters.tokenRefresh).toBe(1);
@@ -189,11 +165,7 @@ describe('the 401 rule', () => {
 
 describe('3. backoff holds', () => {
   it('while a retry is scheduled, callers and wake events send nothing more', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60 });
     unmounts.push(session.mount());
     model.failNext('refresh', { status: 503 }, 100);
     clock.set(START + 50_000); // due, still valid
@@ -205,7 +177,7 @@ describe('3. backoff holds', () => {
       window.dispatchEvent(new Event('focus'));
       document.dispatchEvent(new Event('visibilitychange'));
     }
-    await settle();
+    await flushAsync();
     expect(model.counters.tokenRefresh).toBe(1);
     await clock.advance(1_300); // the first backoff step (1 s ± 20 %)
     expect(model.counters.tokenRefresh).toBe(2);
@@ -217,7 +189,7 @@ describe('3. backoff holds', () => {
 
 describe('4. storage that throws cannot lose a rotation', () => {
   it('keeps the rotated tokens in memory, reports it once, and never spends a refresh token twice', async () => {
-    const clock = createManualClock(START);
+    const clock = createTestClock(START);
     const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
     const memory = createMemoryStorage();
     let broken = false;
@@ -256,7 +228,7 @@ describe('8. no storage survives the redirect', () => {
       throw new DOMException('denied', 'SecurityError');
     });
     const callbackUrl = await startSignIn(session, model, options.navigate);
-    expect(Object.keys(localStorage).some((key) => key.startsWith(`coze-auth.tx.${CLIENT_ID}.`))).toBe(true);
+    expect(Object.keys(localStorage).some((key) => key.startsWith(`coze-auth.tx.${TEST_CLIENT_ID}.`))).toBe(true);
     await session.handleRedirectCallback(callbackUrl);
     expect(session.getSnapshot().status).toBe('signed-in');
     expect(Object.keys(localStorage).some((key) => key.startsWith('coze-auth.tx.'))).toBe(false);
@@ -281,8 +253,8 @@ describe('9. one client never consumes another client’s pending sign-in', () =
   it('answers state_mismatch and leaves the other client’s transaction for it', async () => {
     const model = fake.reset({
       clients: [
-        { clientId: CLIENT_ID, redirectUris: [redirectUri()] },
-        { clientId: 'other-client', redirectUris: [redirectUri()] },
+        { clientId: TEST_CLIENT_ID, redirectUris: [testRedirectUri()] },
+        { clientId: 'other-client', redirectUris: [testRedirectUri()] },
       ],
     });
     const mine = sessionOptions();
@@ -304,11 +276,7 @@ describe('10. a refused Web Lock', () => {
     try {
       await expect(webLocks.tryHold('x')).resolves.toEqual(expect.any(Function));
       await expect(webLocks.whenFree('x')).resolves.toBeUndefined();
-      const clock = createManualClock(START);
-      const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-      const options = sessionOptions({ clock, tokenStorage: 'localStorage' });
-      const session = new CozeSession(options);
-      await signIn(session, model, options.navigate);
+      const { clock, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, tokenStorage: 'localStorage' });
       clock.set(START + 55_000);
       const before = session.getSnapshot().accessToken;
       await expect(session.getToken()).resolves.not.toBe(before);
@@ -320,11 +288,7 @@ describe('10. a refused Web Lock', () => {
 
 describe('11. a refresh answer without refresh_token', () => {
   it('keeps the previous refresh token (RFC 6749 §6)', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60 });
     const before = JSON.parse(sessionStorage.getItem(TOKEN_KEY)!).refreshToken;
     fake.server.use(
       http.post(TOKEN_URL, () => HttpResponse.json({ access_token: 'at-2', expires_in: Math.floor(clock.now() / 1000) + 60 }), { once: true }),
@@ -335,11 +299,7 @@ describe('11. a refresh answer without refresh_token', () => {
   });
 
   it('a 200 answer without expires_in keeps the rotated refresh token it carried', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60 });
     fake.server.use(http.post(TOKEN_URL, () => HttpResponse.json({ access_token: 'at-2', refresh_token: 'rt-2' }), { once: true }));
     clock.set(START + 55_000);
     await expect(session.getToken()).resolves.toBe('at-2');
@@ -376,11 +336,7 @@ describe('the rest', () => {
   });
 
   it('an app listener that throws is reported, not taken for a refresh failure', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { clock, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60 });
     const reported = vi.fn();
     vi.stubGlobal('reportError', reported);
     const events = recordEvents(session);
@@ -452,15 +408,11 @@ describe('the 401 rule for streams', () => {
     });
 
   it('a stream rejected with 401 before its first event is renewed and retried once', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 900 });
     const rejected = session.getSnapshot().accessToken!;
     const seen: string[] = [];
     fake.server.use(
-      http.post(`${API_ORIGIN}/v3/chat`, ({ request }) => {
+      http.post(`${TEST_API_ORIGIN}/v3/chat`, ({ request }) => {
         const token = request.headers.get('authorization')?.replace('Bearer ', '') ?? '';
         seen.push(token);
         if (token === rejected) return HttpResponse.json({ code: 4100, msg: 'token expired' }, { status: 401 });
@@ -483,14 +435,10 @@ describe('the 401 rule for streams', () => {
   });
 
   it('a stream that fails after its first event is not sent again', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 900 });
-    const options = sessionOptions({ clock });
-    const session = new CozeSession(options);
-    await signIn(session, model, options.navigate);
+    const { model, session } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 900 });
     let calls = 0;
     fake.server.use(
-      http.post(`${API_ORIGIN}/v3/chat`, () => {
+      http.post(`${TEST_API_ORIGIN}/v3/chat`, () => {
         calls += 1;
         return sse([
           ['conversation.message.delta', { role: 'assistant', type: 'answer', content: 'Hel' }],

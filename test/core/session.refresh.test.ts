@@ -2,13 +2,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import type { CozeAuthEvent } from '../../src/core/session/types';
 import { http, HttpResponse } from 'msw';
-import { API_ORIGIN, CLIENT_ID, createManualClock, sessionOptions, settle, signIn, setupFakeCoze } from '../helpers/harness';
+import { TEST_API_ORIGIN, TEST_CLIENT_ID, createTestClock, flushAsync } from '../../src/testing/index';
+import { sessionOptions, signIn, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
 
 function setup(accessTokenTtlSeconds = 5, extra: Parameters<typeof sessionOptions>[0] = {}) {
-  const clock = createManualClock(START);
+  const clock = createTestClock(START);
   const model = fake.reset({ now: clock.now, accessTokenTtlSeconds });
   const options = sessionOptions({ clock, ...extra });
   const session = new CozeSession(options);
@@ -53,7 +54,7 @@ describe('CozeSession tokens and refresh', () => {
   it('rotates the refresh token atomically: the old one is spent', async () => {
     const { session, model, options, clock } = setup(900);
     await signIn(session, model, options.navigate);
-    const key = `coze-auth.tokens.${CLIENT_ID}`;
+    const key = `coze-auth.tokens.${TEST_CLIENT_ID}`;
     const oldRefresh = JSON.parse(sessionStorage.getItem(key)!).refreshToken as string;
     clock.set(START + 899_000);
     await session.refresh();
@@ -61,10 +62,10 @@ describe('CozeSession tokens and refresh', () => {
     expect(stored.refreshToken).not.toBe(oldRefresh);
     expect(stored.accessToken).toBe(session.getSnapshot().accessToken);
     // Spending the old refresh token again is rejected by Coze.
-    const replay = await fetch('https://api.coze.test/api/permission/oauth2/token', {
+    const replay = await fetch(`${TEST_API_ORIGIN}/api/permission/oauth2/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: oldRefresh }),
+      body: JSON.stringify({ grant_type: 'refresh_token', client_id: TEST_CLIENT_ID, refresh_token: oldRefresh }),
     });
     expect(replay.status).toBeGreaterThanOrEqual(400);
     expect(replay.status).toBeLessThan(500);
@@ -93,7 +94,7 @@ describe('CozeSession tokens and refresh', () => {
       const stop = session.mount();
       clock.set(clock.now() + 3_600_000); // slept an hour; no timer fired
       (wake === 'visibilitychange' ? document : window).dispatchEvent(new Event(wake));
-      await settle();
+      await flushAsync();
       expect(model.counters.tokenRefresh, wake).toBe(1);
       expect(session.getSnapshot().expiresAt).toBeGreaterThan(clock.now());
       stop();
@@ -109,7 +110,7 @@ describe('CozeSession tokens and refresh', () => {
     await expect(session.getToken()).rejects.toMatchObject({ code: 'invalid_grant' });
     expect(session.getSnapshot()).toMatchObject({ status: 'signed-out', isAuthenticated: false, accessToken: undefined });
     expect(session.getSnapshot().error?.code).toBe('invalid_grant');
-    expect(sessionStorage.getItem(`coze-auth.tokens.${CLIENT_ID}`)).toBeNull();
+    expect(sessionStorage.getItem(`coze-auth.tokens.${TEST_CLIENT_ID}`)).toBeNull();
     expect(events.filter((e) => e.type === 'signed-out')).toEqual([
       expect.objectContaining({ reason: 'refresh-rejected' }),
     ]);
@@ -163,7 +164,7 @@ describe('CozeSession tokens and refresh', () => {
     const { session, model, options, clock } = setup(60);
     await signIn(session, model, options.navigate);
     fake.server.use(
-      http.post(`${API_ORIGIN}/api/permission/oauth2/token`, () => HttpResponse.text('<html>captive portal</html>'), { once: true }),
+      http.post(`${TEST_API_ORIGIN}/api/permission/oauth2/token`, () => HttpResponse.text('<html>captive portal</html>'), { once: true }),
     );
     clock.set(START + 50_000);
     const token = session.getSnapshot().accessToken;
@@ -172,11 +173,11 @@ describe('CozeSession tokens and refresh', () => {
   });
 
   it('ends a session without refresh token at expiry with session_expired', async () => {
-    const clock = createManualClock(START);
+    const clock = createTestClock(START);
     fake.reset({ now: clock.now });
     const storage = new Map<string, string>();
     storage.set(
-      `coze-auth.tokens.${CLIENT_ID}`,
+      `coze-auth.tokens.${TEST_CLIENT_ID}`,
       JSON.stringify({ accessToken: 'at', expiresAt: START + 10_000, obtainedAt: START, tokenType: 'Bearer', sessionId: 's' }),
     );
     const session = new CozeSession(
@@ -201,10 +202,10 @@ describe('CozeSession tokens and refresh', () => {
 
   it('drops a corrupt stored record instead of trusting it', () => {
     fake.reset();
-    sessionStorage.setItem(`coze-auth.tokens.${CLIENT_ID}`, '{"accessToken": 42');
+    sessionStorage.setItem(`coze-auth.tokens.${TEST_CLIENT_ID}`, '{"accessToken": 42');
     const session = new CozeSession(sessionOptions());
     expect(session.getSnapshot().status).toBe('signed-out');
-    expect(sessionStorage.getItem(`coze-auth.tokens.${CLIENT_ID}`)).toBeNull();
+    expect(sessionStorage.getItem(`coze-auth.tokens.${TEST_CLIENT_ID}`)).toBeNull();
   });
 
   it('memory storage forgets on reload; sessionStorage keeps the session', async () => {
@@ -224,10 +225,10 @@ describe('CozeSession tokens and refresh', () => {
     const first = session.mount();
     first();
     const second = session.mount();
-    expect(clock.pending()).toBe(1);
+    expect(clock.pendingTimers()).toBe(1);
     second();
     second(); // idempotent
-    expect(clock.pending()).toBe(0);
+    expect(clock.pendingTimers()).toBe(0);
     expect(remove.mock.calls.length).toBe(add.mock.calls.length);
     const refreshes = model.counters.tokenRefresh;
     await clock.advance(3_600_000);
@@ -239,7 +240,7 @@ describe('CozeSession tokens and refresh', () => {
     await signIn(session, model, options.navigate);
     session.logout();
     expect(session.getSnapshot()).toMatchObject({ status: 'signed-out', accessToken: undefined, error: undefined });
-    expect(sessionStorage.getItem(`coze-auth.tokens.${CLIENT_ID}`)).toBeNull();
+    expect(sessionStorage.getItem(`coze-auth.tokens.${TEST_CLIENT_ID}`)).toBeNull();
     expect(events.at(-1)).toEqual({ type: 'signed-out', reason: 'logout', error: undefined });
   });
 });

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { CLIENT_ID, WEB_ORIGIN, rejection, sessionOptions, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
+import { TEST_CLIENT_ID, TEST_WEB_ORIGIN } from '../../src/testing/index';
+import { rejection, sessionOptions, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 
@@ -24,18 +25,18 @@ describe('CozeSession sign-in', () => {
     const session = new CozeSession(options);
     await session.login({ returnTo: '/dashboard' });
     const url = new URL(options.navigate.mock.calls[0]![0] as string);
-    expect(`${url.origin}${url.pathname}`).toBe(`${WEB_ORIGIN}/api/permission/oauth2/authorize`);
+    expect(`${url.origin}${url.pathname}`).toBe(`${TEST_WEB_ORIGIN}/api/permission/oauth2/authorize`);
     expect([...url.searchParams.keys()].sort()).toEqual(
       ['client_id', 'code_challenge', 'code_challenge_method', 'redirect_uri', 'response_type', 'state'].sort(),
     );
     expect(url.searchParams.get('response_type')).toBe('code');
-    expect(url.searchParams.get('client_id')).toBe(CLIENT_ID);
+    expect(url.searchParams.get('client_id')).toBe(TEST_CLIENT_ID);
     expect(url.searchParams.get('redirect_uri')).toBe(options.redirectUri);
     expect(url.searchParams.get('code_challenge_method')).toBe('S256');
     const state = url.searchParams.get('state')!;
     expect(state).toMatch(/^[0-9a-f]{32}$/);
     // The verifier waits in sessionStorage under the state; the challenge is its SHA-256.
-    const stored = JSON.parse(sessionStorage.getItem(`coze-auth.tx.${CLIENT_ID}.${state}`)!);
+    const stored = JSON.parse(sessionStorage.getItem(`coze-auth.tx.${TEST_CLIENT_ID}.${state}`)!);
     expect(stored.code_verifier.length).toBeGreaterThanOrEqual(43);
     expect(url.searchParams.get('code_challenge')).toBe(await base64urlSha256(stored.code_verifier));
   });
@@ -45,7 +46,7 @@ describe('CozeSession sign-in', () => {
     await new CozeSession(options).login();
     const url = new URL(options.navigate.mock.calls[0]![0] as string);
     expect(url.pathname).toBe('/api/permission/oauth2/workspace_id/ws%201/authorize');
-    const stored = JSON.parse(sessionStorage.getItem(`coze-auth.tx.${CLIENT_ID}.${url.searchParams.get('state')}`)!);
+    const stored = JSON.parse(sessionStorage.getItem(`coze-auth.tx.${TEST_CLIENT_ID}.${url.searchParams.get('state')}`)!);
     expect(url.searchParams.get('code_challenge_method')).toBe('plain');
     expect(url.searchParams.get('code_challenge')).toBe(stored.code_verifier);
   });
@@ -65,7 +66,7 @@ describe('CozeSession sign-in', () => {
     expect(window.location.search).toBe('');
     expect(transactionKeys()).toEqual([]);
     // Tokens persist in sessionStorage by default.
-    expect(sessionStorage.getItem(`coze-auth.tokens.${CLIENT_ID}`)).toContain(state.accessToken);
+    expect(sessionStorage.getItem(`coze-auth.tokens.${TEST_CLIENT_ID}`)).toContain(state.accessToken);
   });
 
   it('exchanges the code exactly once however often the callback is handled', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { CLIENT_ID, createLockRunner, createManualClock, mapAdapter, sessionOptions, settle, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
+import { TEST_CLIENT_ID, createTestClock, createTestTabLocks, flushAsync } from '../../src/testing/index';
+import { mapAdapter, sessionOptions, signIn, startSignIn, setupFakeCoze, signedInSession } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
@@ -12,9 +13,9 @@ describe('CozeSession across tabs (localStorage)', () => {
   });
 
   function openTabs(count: number) {
-    const clock = createManualClock(START);
+    const clock = createTestClock(START);
     const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const lock = createLockRunner(); // stands in for navigator.locks, shared by the "tabs"
+    const lock = createTestTabLocks(); // stands in for navigator.locks, shared by the "tabs"
     const tabs = Array.from({ length: count }, () => {
       const options = sessionOptions({ clock, lock, tokenStorage: 'localStorage' });
       return { options, session: new CozeSession(options) };
@@ -34,7 +35,7 @@ describe('CozeSession across tabs (localStorage)', () => {
       expect(new Set(tokens).size).toBe(1);
       expect(model.counters.tokenRefresh).toBe(cycle);
       expect(model.counters.tokenErrors).toBe(0);
-      await settle();
+      await flushAsync();
       expect(c.session.getSnapshot().accessToken).toBe(tokens[0]);
     }
   });
@@ -54,16 +55,16 @@ describe('CozeSession across tabs (localStorage)', () => {
     await signIn(tabs[0]!.session, model, tabs[0]!.options.navigate);
     for (const tab of tabs) unmounts.push(tab.session.mount());
     tabs[1]!.session.logout();
-    await settle();
+    await flushAsync();
     for (const tab of tabs) expect(tab.session.getSnapshot().status).toBe('signed-out');
-    expect(localStorage.getItem(`coze-auth.tokens.${CLIENT_ID}`)).toBeNull();
+    expect(localStorage.getItem(`coze-auth.tokens.${TEST_CLIENT_ID}`)).toBeNull();
   });
 
   it('a sign-in in one tab reaches the others', async () => {
     const { model, tabs } = openTabs(2);
     for (const tab of tabs) unmounts.push(tab.session.mount());
     await signIn(tabs[0]!.session, model, tabs[0]!.options.navigate);
-    await settle();
+    await flushAsync();
     expect(tabs[1]!.session.getSnapshot()).toMatchObject({
       status: 'signed-in',
       accessToken: tabs[0]!.session.getSnapshot().accessToken,
@@ -74,18 +75,18 @@ describe('CozeSession across tabs (localStorage)', () => {
 describe('tab channel lifecycle', () => {
   it('signs out every tab even when the signing-out tab is no longer mounted', async () => {
     const model = fake.reset();
-    const lock = createLockRunner();
+    const lock = createTestTabLocks();
     const a = new CozeSession(sessionOptions({ lock, tokenStorage: 'localStorage' }));
     const bOptions = sessionOptions({ lock, tokenStorage: 'localStorage' });
     const b = new CozeSession(bOptions);
     await signIn(b, model, bOptions.navigate);
     const stopA = a.mount();
     const stopB = b.mount();
-    await settle();
+    await flushAsync();
     expect(a.getSnapshot().status).toBe('signed-in');
     stopB();
     expect(() => b.logout()).not.toThrow();
-    await settle();
+    await flushAsync();
     expect(a.getSnapshot().status).toBe('signed-out');
     stopA();
   });
@@ -99,13 +100,9 @@ describe('tabs that share one sign-in', () => {
   });
 
   it('a duplicated tab (sessionStorage copied) never spends the refresh token twice, and both stay signed in', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const lock = createLockRunner();
+    const lock = createTestTabLocks();
     const aItems = new Map<string, string>();
-    const aOptions = sessionOptions({ clock, lock, tokenStorage: mapAdapter(aItems, false) });
-    const a = new CozeSession(aOptions);
-    await signIn(a, model, aOptions.navigate);
+    const { clock, model, session: a } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, lock, tokenStorage: mapAdapter(aItems, false) });
     const bItems = new Map(aItems); // "Duplicate tab" copies sessionStorage
     const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: mapAdapter(bItems, false) }));
     stops.push(a.mount(), b.mount());
@@ -116,19 +113,15 @@ describe('tabs that share one sign-in', () => {
       expect(model.counters.tokenRefresh).toBe(cycle);
       expect(model.counters.tokenErrors).toBe(0);
     }
-    await settle();
-    expect(JSON.parse(bItems.get(`coze-auth.tokens.${CLIENT_ID}`)!).accessToken).toBe(a.getSnapshot().accessToken);
+    await flushAsync();
+    expect(JSON.parse(bItems.get(`coze-auth.tokens.${TEST_CLIENT_ID}`)!).accessToken).toBe(a.getSnapshot().accessToken);
     expect(b.getSnapshot().status).toBe('signed-in');
   });
 
   it('localStorage hand-over is exact: a tab whose storage view lags never spends a rotated token', async () => {
-    const clock = createManualClock(START);
-    const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const lock = createLockRunner();
+    const lock = createTestTabLocks();
     const items = new Map<string, string>();
-    const aOptions = sessionOptions({ clock, lock, tokenStorage: mapAdapter(items, true) });
-    const a = new CozeSession(aOptions);
-    await signIn(a, model, aOptions.navigate);
+    const { clock, model, session: a } = await signedInSession(fake, { start: START, accessTokenTtlSeconds: 60, lock, tokenStorage: mapAdapter(items, true) });
     const stale = new Map(items); // b's copy of storage never catches up
     const b = new CozeSession(sessionOptions({ clock, lock, tokenStorage: mapAdapter(items, true, () => stale) }));
     stops.push(a.mount(), b.mount());
@@ -142,7 +135,7 @@ describe('tabs that share one sign-in', () => {
 
   it('two tabs that finish signing in at once converge on one session', async () => {
     const model = fake.reset();
-    const lock = createLockRunner();
+    const lock = createTestTabLocks();
     const aOptions = sessionOptions({ lock, tokenStorage: 'localStorage' });
     const bOptions = sessionOptions({ lock, tokenStorage: 'localStorage' });
     const a = new CozeSession(aOptions);
@@ -151,16 +144,16 @@ describe('tabs that share one sign-in', () => {
     const aCallback = await startSignIn(a, model, aOptions.navigate);
     const bCallback = await startSignIn(b, model, bOptions.navigate);
     await Promise.all([a.handleRedirectCallback(aCallback), b.handleRedirectCallback(bCallback)]);
-    await settle();
-    const stored = JSON.parse(localStorage.getItem(`coze-auth.tokens.${CLIENT_ID}`)!).sessionId;
+    await flushAsync();
+    const stored = JSON.parse(localStorage.getItem(`coze-auth.tokens.${TEST_CLIENT_ID}`)!).sessionId;
     expect(a.getSnapshot().sessionId).toBe(stored);
     expect(b.getSnapshot().sessionId).toBe(stored);
   });
 
   it('sign-out in one tab while another tab’s refresh is out: the late answer writes nothing back', async () => {
-    const clock = createManualClock(START);
+    const clock = createTestClock(START);
     const model = fake.reset({ now: clock.now, accessTokenTtlSeconds: 60 });
-    const lock = createLockRunner();
+    const lock = createTestTabLocks();
     let release: () => void = () => undefined;
     const slowFetch = async (input: string, init: RequestInit) => {
       await new Promise<void>((resolve) => (release = resolve));
@@ -173,13 +166,13 @@ describe('tabs that share one sign-in', () => {
     stops.push(a.mount(), b.mount());
     clock.set(START + 50_000);
     const refreshing = b.getToken().catch((error: unknown) => error);
-    await settle();
+    await flushAsync();
     a.logout();
-    await settle();
+    await flushAsync();
     release();
     expect(await refreshing).toMatchObject({ code: 'login_required' });
-    await settle();
-    expect(localStorage.getItem(`coze-auth.tokens.${CLIENT_ID}`)).toBeNull();
+    await flushAsync();
+    expect(localStorage.getItem(`coze-auth.tokens.${TEST_CLIENT_ID}`)).toBeNull();
     expect(a.getSnapshot().status).toBe('signed-out');
     expect(b.getSnapshot().status).toBe('signed-out');
   });

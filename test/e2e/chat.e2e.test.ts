@@ -1,5 +1,5 @@
 /**
- * Chatting with a bot in a real browser: the demo's chat panel (demo/src/ChatPanel.tsx, on the e2e
+ * Chatting with a bot in a real browser: the demo's chat panel (demo/src/components/ChatPanel.tsx, on the e2e
  * app's /chat) streams answers from the fake Coze's `POST /v3/chat` through `useCozeClient()`.
  * Real time throughout (no page clock): the answer arrives chunk by chunk over a real connection,
  * Stop closes it, and 5-second tokens rotate while an answer is still streaming.
@@ -13,6 +13,7 @@ import {
   expectNoConsoleErrors,
   isFailedResourceLog,
   probe,
+  signInOnPage,
   startE2E,
   text,
   waitForStatus,
@@ -68,10 +69,8 @@ async function recordedAnswer(page: Page): Promise<{ at: number; text: string }[
 
 /** Opens /chat and signs in; returns once the page's own first API calls have landed. */
 async function signedInOnChat(t: E2E): Promise<void> {
-  await t.open(t.page, '/chat');
-  await t.signIn();
+  await signInOnPage(t, { path: '/chat' });
   await waitForText(t.page, 'path', '/chat');
-  await waitForText(t.page, 'user-name', 'Coze Tester');
   await waitForText(t.page, 'client-user-name', 'Coze Tester');
 }
 

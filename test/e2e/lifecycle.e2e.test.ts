@@ -18,6 +18,7 @@ import {
   runForInStep,
   runInSteps,
   settleApiCalls,
+  signInOnPage,
   startE2E,
   storageKeys,
   text,
@@ -58,9 +59,7 @@ function delta(start: ProbeState, end: ProbeState) {
 
 /** Sign in with the app polling; resolves once the first calls went through. */
 async function signedInAndPolling(t: E2E, flags: Parameters<E2E['open']>[2] = {}): Promise<void> {
-  await t.open(t.page, '/', { poll: POLL_MS, ...flags });
-  await t.signIn();
-  await waitForText(t.page, 'user-name', 'Coze Tester');
+  await signInOnPage(t, { flags: { poll: POLL_MS, ...flags } });
   await settleApiCalls([t.page]);
 }
 

@@ -9,10 +9,10 @@ import {
   expectNoConsoleErrors,
   isFailedResourceLog,
   num,
-  PAUSE_MARGIN_MS,
   pageNow,
   probe,
   startE2E,
+  startSignedIn,
   text,
   chromiumForThisFile,
   waitForStatus,
@@ -35,12 +35,8 @@ async function waitForProbe(t: E2E, what: string, check: (observed: ProbeState) 
 
 describe('refresh', () => {
   test('5b. an idle page refreshes before expiry on its own: the proactive timer, fired exactly on time, refreshes', async (ctx) => {
-    const t = await startE2E(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: 60 });
-    await t.open(t.page, '/');
-    await t.signIn();
-    await waitForText(t.page, 'user-name', 'Coze Tester');
     // From here on page time moves only when the test says so, and only timers make it do anything.
-    await t.page.clock.pauseAt((await pageNow(t.page)) + PAUSE_MARGIN_MS);
+    const t = await startSignedIn(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: 60 }, { pauseClock: true });
     t.model.resetCounters();
 
     // Three token lifetimes, each time stopping 1 ms before expiry: every timer fires at exactly
@@ -60,16 +56,12 @@ describe('refresh', () => {
   });
 
   test('6. 20 API calls fired at once just after expiry share one refresh request', async (ctx) => {
-    const t = await startE2E(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: 60 });
-    await t.open(t.page, '/');
-    await t.signIn();
-    await waitForText(t.page, 'user-name', 'Coze Tester');
+    // The page's timers stop (so the proactive refresh cannot run first); then both clocks move
+    // to one second after expiry without firing anything: the 20 calls find an expired token.
+    const t = await startSignedIn(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: 60 }, { pauseClock: true });
     const oldToken = await text(t.page, 'access-token');
     const expiresAt = await num(t.page, 'expires-at');
 
-    // Stop the page's timers (so the proactive refresh cannot run first), then move both clocks
-    // to one second after expiry without firing anything: the 20 calls find an expired token.
-    await t.page.clock.pauseAt((await pageNow(t.page)) + PAUSE_MARGIN_MS);
     const afterExpiry = expiresAt + 1_000;
     await t.page.clock.setSystemTime(afterExpiry);
     t.time.advance(afterExpiry - t.time.now());
@@ -153,10 +145,7 @@ describe('refresh', () => {
   test('9. token endpoint down (503s, a reset connection, the browser offline): retried, recovered while the old token is still valid', async (ctx) => {
     // 120 s tokens: the refresh is due 30 s before expiry (a quarter of the lifetime), which
     // leaves room for three backoff retries (≈1 + 2 + 4 s) before the old token expires.
-    const t = await startE2E(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: 120 });
-    await t.open(t.page, '/');
-    await t.signIn();
-    await waitForText(t.page, 'user-name', 'Coze Tester');
+    const t = await startSignedIn(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: 120 });
     const oldToken = await text(t.page, 'access-token');
     const expiresAt = await num(t.page, 'expires-at');
     t.model.resetCounters();
@@ -214,10 +203,7 @@ describe('refresh', () => {
   });
 
   test('10a. sleep/wake: the clock jumps past expiry with timers firing late; the first API call after waking carries a valid token', async (ctx) => {
-    const t = await startE2E(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: 60 });
-    await t.open(t.page, '/');
-    await t.signIn();
-    await waitForText(t.page, 'user-name', 'Coze Tester');
+    const t = await startSignedIn(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: 60 });
     const oldToken = await text(t.page, 'access-token');
 
     // The laptop lid closes for 10 minutes; on waking, overdue timers fire once.
@@ -236,14 +222,10 @@ describe('refresh', () => {
   });
 
   test('10b. sleep/wake: the clock jumps past expiry and no timer fires at all (frozen tab); getToken still refreshes first', async (ctx) => {
-    const t = await startE2E(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: 60 });
-    await t.open(t.page, '/');
-    await t.signIn();
-    await waitForText(t.page, 'user-name', 'Coze Tester');
+    // Timers stay frozen (a throttled or discarded background tab): only the wall clock moves.
+    const t = await startSignedIn(ctx, chromium.browser, { clock: true, accessTokenTtlSeconds: 60 }, { pauseClock: true });
     const oldToken = await text(t.page, 'access-token');
 
-    // Timers stay frozen (a throttled or discarded background tab): only the wall clock moved.
-    await t.page.clock.pauseAt((await pageNow(t.page)) + PAUSE_MARGIN_MS);
     const woke = (await pageNow(t.page)) + 10 * 60_000;
     await t.page.clock.setSystemTime(woke);
     t.time.advance(woke - t.time.now());

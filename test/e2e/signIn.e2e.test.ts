@@ -10,6 +10,7 @@ import {
   expectNoConsoleErrors,
   probe,
   startE2E,
+  startSignedIn,
   text,
   chromiumForThisFile,
   waitForStatus,
@@ -57,10 +58,7 @@ describe('sign-in', () => {
   });
 
   test('2. StrictMode: the code is exchanged exactly once, no console errors', async (ctx) => {
-    const t = await startE2E(ctx, chromium.browser);
-    await t.open(t.page, '/', { strict: true });
-    await t.signIn();
-    await waitForText(t.page, 'user-name', 'Coze Tester');
+    const t = await startSignedIn(ctx, chromium.browser, {}, { flags: { strict: true } });
 
     // StrictMode is really on: React ran the mount-only effect twice in this page load.
     expect((await probe(t.page)).mountEffects).toBe(2);

@@ -6,7 +6,7 @@
  * own file so the other files use the same 30 seconds.
  */
 import { expect, test } from 'vitest';
-import { expectNoConsoleErrors, probe, startE2E, chromiumForThisFile, waitForText } from './support/harness';
+import { expectNoConsoleErrors, probe, startSignedIn, chromiumForThisFile } from './support/harness';
 
 const chromium = chromiumForThisFile();
 const TTL_SECONDS = 5;
@@ -14,10 +14,7 @@ const RUN_SECONDS = 30;
 const POLL_MS = 1_000;
 
 test('5. silent refresh with 5-second tokens: an API call every second for 30 s never gets a 401, never a signed-out flash', async (ctx) => {
-  const t = await startE2E(ctx, chromium.browser, { accessTokenTtlSeconds: TTL_SECONDS });
-  await t.open(t.page, '/', { poll: POLL_MS });
-  await t.signIn();
-  await waitForText(t.page, 'user-name', 'Coze Tester');
+  const t = await startSignedIn(ctx, chromium.browser, { accessTokenTtlSeconds: TTL_SECONDS }, { flags: { poll: POLL_MS } });
 
   // Watch what is painted, too: the "authenticated" cell must never show false.
   await t.page.evaluate(() => {

@@ -3,31 +3,20 @@ import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { CozeAuthError } from '../../src/core/errors';
 import { CozeSession, type CozeSessionOptions } from '../../src/core/session/CozeSession';
 import type { TokenStorageAdapter } from '../../src/core/storage/storageAdapters';
-import { cozeHandlers, createCozeModel, createTestClock, flushAsync, type CozeModel } from '../../src/testing/index';
+import { createTestClock, createTestCozeModel, flushAsync, testSessionOptions, type CozeModel, type TestCozeModelOptions } from '../../src/testing/index';
+import { cozeHandlers } from '../../src/testing/msw';
 
-export const API_ORIGIN = 'https://api.coze.test';
-export const WEB_ORIGIN = 'https://www.coze.test';
-export const CLIENT_ID = 'test-client';
+// Session tests on the public kit (react-coze-auth/testing): its constants, model and session
+// options, with MSW as the transport so that sessions use the real `fetch` the way an app does.
 
-/** The jsdom page's own callback URL. */
-export function redirectUri(): string {
-  return `${window.location.origin}/callback`;
-}
-
-/** One MSW server for the file; each test gets a fresh model behind it. */
-export function setupFakeCoze(modelOptions: Partial<Parameters<typeof createCozeModel>[0]> = {}) {
+/** One MSW server for the file; each test gets a fresh model (`createTestCozeModel`) behind it. */
+export function setupFakeCoze(modelOptions: TestCozeModelOptions = {}) {
   const state: { model: CozeModel } = { model: undefined as unknown as CozeModel };
   const server = setupServer();
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   afterAll(() => server.close());
-  const reset = (extra: Partial<Parameters<typeof createCozeModel>[0]> = {}) => {
-    state.model = createCozeModel({
-      apiOrigin: API_ORIGIN,
-      webOrigin: WEB_ORIGIN,
-      clients: [{ clientId: CLIENT_ID, name: 'Test App', redirectUris: [redirectUri()] }],
-      ...modelOptions,
-      ...extra,
-    });
+  const reset = (extra: TestCozeModelOptions = {}) => {
+    state.model = createTestCozeModel({ ...modelOptions, ...extra });
     server.resetHandlers(...cozeHandlers(state.model));
     return state.model;
   };
@@ -37,16 +26,9 @@ export function setupFakeCoze(modelOptions: Partial<Parameters<typeof createCoze
   return { state, server, reset };
 }
 
-/** Session options pointing at the fake Coze, with navigation captured instead of performed. */
+/** The kit's `testSessionOptions`, with navigation captured by a mock instead of performed. */
 export function sessionOptions(extra: Partial<CozeSessionOptions> = {}): CozeSessionOptions & { navigate: ReturnType<typeof vi.fn> } {
-  return {
-    clientId: CLIENT_ID,
-    redirectUri: redirectUri(),
-    baseURL: API_ORIGIN,
-    webBaseURL: WEB_ORIGIN,
-    navigate: vi.fn(),
-    ...extra,
-  } as CozeSessionOptions & { navigate: ReturnType<typeof vi.fn> };
+  return testSessionOptions({ navigate: vi.fn(), ...extra }) as CozeSessionOptions & { navigate: ReturnType<typeof vi.fn> };
 }
 
 /** Runs login → consent (approve) and returns the callback URL the browser would land on. */
@@ -64,14 +46,21 @@ export async function signIn(session: CozeSession, model: CozeModel, navigate: R
   return session.handleRedirectCallback(callbackUrl);
 }
 
-/** A manual clock shared by the session and the fake Coze; see `createTestClock`. */
-export function createManualClock(start = Date.now()) {
+/**
+ * The opening of most session tests: a fresh model and a session on one test clock starting at
+ * `start`, signed in through login → consent → callback. `extra` adds session options.
+ */
+export async function signedInSession(
+  fake: ReturnType<typeof setupFakeCoze>,
+  { start, accessTokenTtlSeconds, ...extra }: { start: number; accessTokenTtlSeconds?: number } & Partial<CozeSessionOptions>,
+) {
   const clock = createTestClock(start);
-  return Object.assign(clock, { pending: () => clock.pendingTimers() });
+  const model = fake.reset({ now: clock.now, ...(accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds }) });
+  const options = sessionOptions({ clock, ...extra });
+  const session = new CozeSession(options);
+  await signIn(session, model, options.navigate);
+  return { clock, model, options, session };
 }
-
-/** Lets pending promise chains (MSW round trips included) run to completion. */
-export const settle = flushAsync;
 
 /** Awaits a promise that must reject with a CozeAuthError, and returns the error. */
 export async function rejection(promise: Promise<unknown>): Promise<CozeAuthError> {
@@ -83,9 +72,6 @@ export async function rejection(promise: Promise<unknown>): Promise<CozeAuthErro
   }
   throw new Error('expected a rejection');
 }
-
-/** An in-process stand-in for Web Locks (jsdom has none), shared by the sessions ("tabs") given it. */
-export { createTestTabLocks as createLockRunner } from '../../src/testing/testTabLocks';
 
 /**
  * A fetch whose token requests wait until released, like a slow token endpoint. With
@@ -105,7 +91,7 @@ export function gatedFetch({ refreshOnly = false }: { refreshOnly?: boolean } = 
     release: async () => {
       gated = false;
       waiting.splice(0).forEach((go) => go());
-      await settle();
+      await flushAsync();
     },
     pending: () => waiting.length,
   };

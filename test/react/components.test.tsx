@@ -5,7 +5,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CozeAuthError } from '../../src/core/errors';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { CozeAuthProvider, CozeLoginButton, RequireCozeAuth } from '../../src/react/index';
-import { CLIENT_ID, sessionOptions, signIn, setupFakeCoze } from '../helpers/harness';
+import { TEST_API_ORIGIN, TEST_CLIENT_ID, TEST_WEB_ORIGIN } from '../../src/testing/index';
+import { sessionOptions, signIn, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 
@@ -32,7 +33,7 @@ describe('<CozeLoginButton>', () => {
     expect((button as HTMLButtonElement).disabled).toBe(true);
     expect(button.textContent).toBe('Redirecting to Coze…');
     const state = new URL(options.navigate.mock.calls[0]![0] as string).searchParams.get('state');
-    expect(JSON.parse(sessionStorage.getItem(`coze-auth.tx.${CLIENT_ID}.${state}`)!).data.returnTo).toBe('/reports');
+    expect(JSON.parse(sessionStorage.getItem(`coze-auth.tx.${TEST_CLIENT_ID}.${state}`)!).data.returnTo).toBe('/reports');
   });
 
   it('comes back usable from the back/forward cache', async () => {
@@ -142,7 +143,7 @@ describe('<CozeAuthProvider>', () => {
   it('builds its own session from props', () => {
     fake.reset();
     render(
-      <CozeAuthProvider clientId="test-client" redirectUri="http://localhost:3000/callback" baseURL="https://api.coze.test" webBaseURL="https://www.coze.test">
+      <CozeAuthProvider clientId={TEST_CLIENT_ID} redirectUri="http://localhost:3000/callback" baseURL={TEST_API_ORIGIN} webBaseURL={TEST_WEB_ORIGIN}>
         <CozeLoginButton />
       </CozeAuthProvider>,
     );

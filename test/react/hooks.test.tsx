@@ -3,15 +3,18 @@ import { Profiler, StrictMode, useEffect } from 'react';
 import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CozeAPI } from '@coze/api';
+import type { CozeAuthState } from '../../src/core/session/types';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { CozeAuthProvider, useCozeAuth, useCozeClient, useCozeQuery, useCozeToken } from '../../src/react/index';
-import { createManualClock, sessionOptions, signIn, setupFakeCoze } from '../helpers/harness';
+import { CozeQueryProvider, useCozeQuery } from '../../src/query/index';
+import { CozeAuthProvider, useCozeAuth, useCozeClient, useCozeToken } from '../../src/react/index';
+import { createTestClock } from '../../src/testing/index';
+import { sessionOptions, signIn, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const START = Date.UTC(2026, 10, 25, 9, 0, 0);
 
 async function signedInSession(ttl = 900) {
-  const clock = createManualClock(START);
+  const clock = createTestClock(START);
   // The server's clock can run ahead of the browser's (clock skew), as in real life.
   const server = { aheadMs: 0 };
   const model = fake.reset({ now: () => clock.now() + server.aheadMs, accessTokenTtlSeconds: ttl });
@@ -42,6 +45,45 @@ describe('hooks', () => {
   it('throws a clear error outside the provider', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(() => renderHook(() => useCozeAuth())).toThrow(/CozeAuthProvider/);
+  });
+
+  it('useCozeToken re-renders only when its slice changes, not on every new state', async () => {
+    const { session, clock } = await signedInSession();
+    // The session publishes a new snapshot with the same token, expiry, status and error (what a
+    // change to any other field looks like to this hook); a refresh then changes the slice.
+    const published = { snapshot: undefined as CozeAuthState | undefined, listeners: new Set<() => void>() };
+    const { getSnapshot, subscribe } = session;
+    session.getSnapshot = () => published.snapshot ?? getSnapshot();
+    session.subscribe = (listener) => {
+      published.listeners.add(listener);
+      const stop = subscribe(listener);
+      return () => {
+        published.listeners.delete(listener);
+        stop();
+      };
+    };
+    let renders = 0;
+    function Token() {
+      renders += 1;
+      return <span>{useCozeToken().expiresAt}</span>;
+    }
+    render(
+      <CozeAuthProvider session={session}>
+        <Token />
+      </CozeAuthProvider>,
+    );
+    const before = renders;
+    act(() => {
+      published.snapshot = { ...getSnapshot() };
+      published.listeners.forEach((listener) => listener());
+    });
+    expect(renders).toBe(before);
+    published.snapshot = undefined;
+    clock.set(START + 899_000);
+    await act(async () => {
+      await session.refresh();
+    });
+    expect(renders).toBeGreaterThan(before);
   });
 
   it('useCozeClient returns one client that never re-renders its consumer on refresh', async () => {
@@ -94,8 +136,10 @@ describe('hooks', () => {
     }
     render(
       <StrictMode>
-        <CozeAuthProvider session={session} queryClient={queryClient}>
-          <Profile />
+        <CozeAuthProvider session={session}>
+          <CozeQueryProvider queryClient={queryClient}>
+            <Profile />
+          </CozeQueryProvider>
         </CozeAuthProvider>
       </StrictMode>,
     );
@@ -108,6 +152,16 @@ describe('hooks', () => {
     expect(left.filter((query) => query.queryKey[1] === previousSession)).toHaveLength(0);
     expect(left.every((query) => query.state.data === undefined)).toBe(true);
     expect(screen.getByText('loading / …')).toBeTruthy();
+  });
+
+  it('useCozeQuery without <CozeQueryProvider> says what is missing', async () => {
+    const { session } = await signedInSession();
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(() =>
+      renderHook(() => useCozeQuery(['users', 'me'], (client) => client.users.me()), {
+        wrapper: ({ children }) => <CozeAuthProvider session={session}>{children}</CozeAuthProvider>,
+      }),
+    ).toThrow(/CozeQueryProvider/);
   });
 
   it('useCozeQuery forces one refresh and one retry on a 401', async () => {
@@ -125,8 +179,10 @@ describe('hooks', () => {
     }
     clock.set(START + 1_000);
     render(
-      <CozeAuthProvider session={session} queryClient={queryClient}>
-        <Me />
+      <CozeAuthProvider session={session}>
+        <CozeQueryProvider queryClient={queryClient}>
+          <Me />
+        </CozeQueryProvider>
       </CozeAuthProvider>,
     );
     await waitFor(() => expect(seen).toContain('success'));

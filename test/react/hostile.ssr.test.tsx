@@ -1,13 +1,15 @@
 // @vitest-environment node
 // Hostile review: server rendering. Fails against the current code; see the comment on the test.
-import { JSDOM } from 'jsdom';
-import { act, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage } from '../../src/core/storage/storageAdapters';
-import { CozeAuthProvider, useCozeQuery } from '../../src/react/index';
+import { CozeQueryProvider, useCozeQuery } from '../../src/query/index';
+import { CozeAuthProvider } from '../../src/react/index';
+import { TEST_API_ORIGIN } from '../../src/testing/index';
+import { hydrate, signedInStorage } from '../helpers/ssr';
 
-const OPTIONS = { clientId: 'ssr-hostile', redirectUri: 'http://localhost/callback', baseURL: 'https://api.coze.test' };
+const OPTIONS = { clientId: 'ssr-hostile', redirectUri: 'http://localhost/callback', baseURL: TEST_API_ORIGIN };
 
 function Me(): ReactNode {
   // The query function never settles: no network is involved, only what the first render shows.
@@ -18,19 +20,11 @@ function Me(): ReactNode {
 function App({ tokenStorage }: { tokenStorage?: ReturnType<typeof createMemoryStorage> }): ReactNode {
   return (
     <CozeAuthProvider {...OPTIONS} tokenStorage={tokenStorage}>
-      <Me />
+      <CozeQueryProvider>
+        <Me />
+      </CozeQueryProvider>
     </CozeAuthProvider>
   );
-}
-
-function signedInStorage() {
-  const storage = createMemoryStorage();
-  const now = Date.now();
-  storage.setItem(
-    `coze-auth.tokens.${OPTIONS.clientId}`,
-    JSON.stringify({ accessToken: 'at', refreshToken: 'rt', expiresAt: now + 900_000, obtainedAt: now, tokenType: 'Bearer', sessionId: 's1' }),
-  );
-  return storage;
 }
 
 describe('hostile: hydration', () => {
@@ -47,22 +41,7 @@ describe('hostile: hydration', () => {
   it('useCozeQuery hydrates a signed-in page without a mismatch', async () => {
     const html = renderToString(<App />);
     expect(html).toContain('idle');
-    const dom = new JSDOM(`<!doctype html><html><body><div id="root">${html}</div></body></html>`, { url: 'http://localhost/' });
-    const { window: win } = dom;
-    const globals = { window: win, document: win.document, navigator: win.navigator, location: win.location, history: win.history };
-    for (const [name, value] of Object.entries(globals)) vi.stubGlobal(name, value);
-    vi.stubGlobal('IS_REACT_ACT_ENVIRONMENT', true);
-    const consoleErrors: unknown[] = [];
-    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void consoleErrors.push(args));
-    const recoverable: unknown[] = [];
-    const { hydrateRoot } = await import('react-dom/client');
-    const container = win.document.getElementById('root')!;
-    const root = await act(async () =>
-      hydrateRoot(container, <App tokenStorage={signedInStorage()} />, {
-        onRecoverableError: (error) => void recoverable.push(error),
-      }),
-    );
-    await act(async () => root.unmount());
+    const { recoverable, consoleErrors } = await hydrate(html, <App tokenStorage={signedInStorage(OPTIONS.clientId)} />);
     expect(recoverable).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });

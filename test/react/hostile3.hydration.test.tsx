@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { createMemoryStorage } from '../../src/core/storage/storageAdapters';
 import { CozeAuthProvider, CozeCallback } from '../../src/react/index';
-import { cozeHandlers, createCozeModel } from '../../src/testing/index';
+import { createCozeModel } from '../../src/testing/index';
+import { cozeHandlers } from '../../src/testing/msw';
 
 const API = 'https://api.coze.test';
 const WEB = 'https://www.coze.test';

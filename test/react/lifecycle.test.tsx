@@ -4,7 +4,8 @@ import { StrictMode, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { CozeAuthProvider, CozeCallback, RequireCozeAuth, useCozeAuth, useCozeSession } from '../../src/react/index';
-import { CLIENT_ID, redirectUri, sessionOptions, settle, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
+import { TEST_API_ORIGIN, TEST_CLIENT_ID, TEST_WEB_ORIGIN, flushAsync, testRedirectUri } from '../../src/testing/index';
+import { sessionOptions, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 
@@ -71,7 +72,7 @@ describe('callback page', () => {
       </StrictMode>,
     );
     await waitFor(() => expect(onSuccess).toHaveBeenCalled());
-    await settle();
+    await flushAsync();
     expect(options.navigate).not.toHaveBeenCalled();
     expect(screen.getByText('protected')).toBeTruthy();
   });
@@ -83,13 +84,13 @@ describe('12. changed provider options', () => {
     function ClientId() {
       return <span data-testid="client">{useCozeSession().config.clientId}</span>;
     }
-    const props = { redirectUri: redirectUri(), baseURL: 'https://api.coze.test', webBaseURL: 'https://www.coze.test' };
+    const props = { redirectUri: testRedirectUri(), baseURL: TEST_API_ORIGIN, webBaseURL: TEST_WEB_ORIGIN };
     const { rerender } = render(
-      <CozeAuthProvider clientId={CLIENT_ID} {...props}>
+      <CozeAuthProvider clientId={TEST_CLIENT_ID} {...props}>
         <ClientId />
       </CozeAuthProvider>,
     );
-    expect(screen.getByTestId('client').textContent).toBe(CLIENT_ID);
+    expect(screen.getByTestId('client').textContent).toBe(TEST_CLIENT_ID);
     rerender(
       <CozeAuthProvider clientId="another-app" {...props}>
         <ClientId />
@@ -105,7 +106,7 @@ describe('12. changed provider options', () => {
       seen.add(useCozeSession());
       return <span>{useCozeAuth().status}</span>;
     }
-    const props = { clientId: CLIENT_ID, redirectUri: redirectUri(), baseURL: 'https://api.coze.test' };
+    const props = { clientId: TEST_CLIENT_ID, redirectUri: testRedirectUri(), baseURL: TEST_API_ORIGIN };
     const { rerender } = render(
       <StrictMode>
         <CozeAuthProvider {...props}>

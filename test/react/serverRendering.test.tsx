@@ -1,14 +1,15 @@
 // @vitest-environment node
 // 7. and hydration: every component renders on a server (no window, document or storage) and the
 // browser hydrates that markup without a mismatch, signed out and signed in.
-import { JSDOM } from 'jsdom';
-import { act, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage } from '../../src/core/storage/storageAdapters';
 import { CozeAuthProvider, CozeCallback, CozeLoginButton, RequireCozeAuth, useCozeAuth, useCozeMessages } from '../../src/react/index';
+import { TEST_API_ORIGIN } from '../../src/testing/index';
+import { hydrate, signedInStorage } from '../helpers/ssr';
 
-const OPTIONS = { clientId: 'ssr-app', redirectUri: 'http://localhost/callback', baseURL: 'https://api.coze.test' };
+const OPTIONS = { clientId: 'ssr-app', redirectUri: 'http://localhost/callback', baseURL: TEST_API_ORIGIN };
 
 function Status(): ReactNode {
   const { status, isAuthenticated } = useCozeAuth();
@@ -41,38 +42,6 @@ function App({ tokenStorage, locale, onLabel }: AppProps): ReactNode {
   );
 }
 
-function signedInStorage() {
-  const storage = createMemoryStorage();
-  const now = Date.now();
-  storage.setItem(
-    `coze-auth.tokens.${OPTIONS.clientId}`,
-    JSON.stringify({ accessToken: 'at', refreshToken: 'rt', expiresAt: now + 900_000, obtainedAt: now, tokenType: 'Bearer', sessionId: 's1' }),
-  );
-  return storage;
-}
-
-/** Hydrates `html` in a fresh jsdom window, returns what React reported and the final markup. */
-async function hydrate(html: string, app: ReactNode, { languages }: { languages?: string[] } = {}) {
-  const dom = new JSDOM(`<!doctype html><html><body><div id="root">${html}</div></body></html>`, { url: 'http://localhost/' });
-  const { window: win } = dom;
-  if (languages) Object.defineProperty(win.navigator, 'languages', { value: languages, configurable: true });
-  const globals = { window: win, document: win.document, navigator: win.navigator, location: win.location, history: win.history, PopStateEvent: win.PopStateEvent };
-  for (const [name, value] of Object.entries(globals)) vi.stubGlobal(name, value);
-  vi.stubGlobal('IS_REACT_ACT_ENVIRONMENT', true);
-  const consoleErrors: unknown[] = [];
-  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void consoleErrors.push(args));
-  const recoverable: unknown[] = [];
-  const { hydrateRoot } = await import('react-dom/client');
-  const container = dom.window.document.getElementById('root')!;
-  const root = await act(async () =>
-    hydrateRoot(container, app, { onRecoverableError: (error) => void recoverable.push(error) }),
-  );
-  const text = container.textContent ?? '';
-  const markup = container.innerHTML;
-  await act(async () => root.unmount());
-  return { recoverable, consoleErrors, text, markup };
-}
-
 describe('server rendering and hydration', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
@@ -90,7 +59,7 @@ describe('server rendering and hydration', () => {
 
   it.each([
     ['signed out', undefined, 'signed-out:false'],
-    ['signed in', signedInStorage, 'signed-in:true'],
+    ['signed in', () => signedInStorage(OPTIONS.clientId), 'signed-in:true'],
   ] as const)('hydrates without a mismatch when %s, then shows the real state', async (_name, storage, expected) => {
     const html = renderToString(<App />);
     const { recoverable, consoleErrors, text } = await hydrate(html, <App tokenStorage={storage?.()} />);

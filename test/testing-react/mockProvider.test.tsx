@@ -2,7 +2,7 @@ import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { CozeLoginButton, useCozeAuth, useCozeQuery } from '../../src/index';
-import { MockCozeAuthProvider, createTestCozeAuth } from '../../src/testing/index';
+import { MockCozeAuthProvider, TEST_CLIENT_ID, createTestCozeAuth } from '../../src/testing/index';
 
 function Profile() {
   const { status, error } = useCozeAuth();
@@ -79,5 +79,32 @@ describe('react-coze-auth/testing', () => {
     await screen.findByText(/Signed in as Ada Lovelace/);
     await act(() => auth.expireSession());
     expect((await screen.findByRole('alert')).textContent).toBe('invalid_grant');
+  });
+
+  it('shows where the app left for, lets Coze answer, and logs what the session did', async () => {
+    const auth = await createTestCozeAuth({ state: 'signed-out', session: { refreshSkewSeconds: 30 } });
+    const leftFor: string[] = [];
+    auth.onNavigate((url) => leftFor.push(url));
+    render(
+      <MockCozeAuthProvider auth={auth}>
+        <Profile />
+      </MockCozeAuthProvider>,
+    );
+    await userEvent.click(await screen.findByRole('button'));
+    await waitFor(() => expect(auth.pendingLogin).toBeDefined());
+    expect(leftFor).toEqual([auth.pendingLogin]);
+    expect(new URL(auth.pendingLogin ?? '').searchParams.get('client_id')).toBe(TEST_CLIENT_ID);
+    expect(auth.session.config.refreshSkewSeconds).toBe(30);
+    await act(() => auth.completeLogin());
+    expect(auth.pendingLogin).toBeUndefined();
+    await screen.findByText(/Signed in as Ada Lovelace/);
+    expect(auth.events.map((event) => event.type)).toEqual(['signed-in']);
+  });
+
+  it('signs in through Coze when the session keeps tokens in a named storage', async () => {
+    const auth = await createTestCozeAuth({ session: { tokenStorage: 'memory' } });
+    expect(auth.session.getSnapshot().status).toBe('signed-in');
+    expect(auth.model.counters.tokenExchange).toBe(0);
+    expect(auth.events).toEqual([]);
   });
 });

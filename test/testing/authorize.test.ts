@@ -1,25 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COZE_WORKSPACES } from '../../src/testing/index';
-import {
-  APP,
-  authorizeUrl,
-  callbackParams,
-  CLIENT_ID,
-  createTestModel,
-  DECISION_URL,
-  decisionRequest,
-  pendingIdFrom,
-  pkceAuthorizeUrl,
-  REDIRECT,
-  respond,
-  signIn,
-  apiRequest,
-  VERIFIER,
-  WEB,
-  tokenRequest,
-  exchangeBody,
-} from './modelHarness';
+import { DEFAULT_COZE_WORKSPACES, TEST_CLIENT_ID, TEST_WEB_ORIGIN } from '../../src/testing/index';
+import { APP, authorizeUrl, callbackParams, createTestModel, DECISION_URL, decisionRequest, pendingIdFrom, pkceAuthorizeUrl, REDIRECT, respond, signIn, apiRequest, VERIFIER, tokenRequest, exchangeBody } from './modelHarness';
 
 const get = (url: string) => new Request(url);
 
@@ -88,10 +70,10 @@ describe('authorize: the consent page', () => {
     const html = await response.text();
     expect(html).toContain('<!doctype html>');
     expect(html).toContain('<style>');
-    expect(html).toContain('Authorize Test App');
+    expect(html).toContain('Authorize Test app');
     expect(html).toContain('Coze Tester');
     expect(html).toContain(`action="${DECISION_URL}"`);
-    expect(html).toMatch(/<button type="submit" name="decision" value="approve" aria-label="Authorize Test App">/);
+    expect(html).toMatch(/<button type="submit" name="decision" value="approve" aria-label="Authorize Test app">/);
     expect(html).toMatch(/<button type="submit" name="decision" value="deny" aria-label="[^"]+">Cancel/);
     expect(html).toContain(`You will be sent back to ${APP}`);
     // The OAuth parameters stay on the server: the form cannot be edited to change them.
@@ -112,28 +94,22 @@ describe('authorize: the consent page', () => {
 
   it('escapes what it shows', async () => {
     const { model } = createTestModel({
-      clients: [{ clientId: CLIENT_ID, name: '<script>alert(1)</script>', redirectUris: [REDIRECT] }],
+      clients: [{ clientId: TEST_CLIENT_ID, name: '<script>alert(1)</script>', redirectUris: [REDIRECT] }],
     });
     const html = await (await respond(model, get(await pkceAuthorizeUrl()))).text();
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');
   });
 
-  it('"Authorize" redirects with a code and the state', async () => {
+  it.each([
+    { button: 'Authorize', decision: 'approve', outcome: 'a code', callback: { code: expect.stringMatching(/^code_/), state: 'state-123' } },
+    { button: 'Cancel', decision: 'deny', outcome: 'access_denied', callback: { error: 'access_denied', error_description: expect.any(String), state: 'state-123' } },
+  ] as const)('"$button" redirects with $outcome and the state', async ({ decision, callback }) => {
     const { model } = createTestModel();
     const html = await (await respond(model, get(await pkceAuthorizeUrl()))).text();
-    const response = await respond(model, decisionRequest(pendingIdFrom(html), 'approve'));
+    const response = await respond(model, decisionRequest(pendingIdFrom(html), decision));
     expect(response.status).toBe(302);
-    const callback = callbackParams(response.headers.get('Location') ?? '');
-    expect(callback).toEqual({ code: expect.stringMatching(/^code_/), state: 'state-123' });
-  });
-
-  it('"Cancel" redirects with access_denied and the state', async () => {
-    const { model } = createTestModel();
-    const html = await (await respond(model, get(await pkceAuthorizeUrl()))).text();
-    const response = await respond(model, decisionRequest(pendingIdFrom(html), 'deny'));
-    const callback = callbackParams(response.headers.get('Location') ?? '');
-    expect(callback).toEqual({ error: 'access_denied', error_description: expect.any(String), state: 'state-123' });
+    expect(callbackParams(response.headers.get('Location') ?? '')).toEqual(callback);
   });
 
   it('takes one decision per request, and none for an unknown or expired one', async () => {
@@ -146,7 +122,7 @@ describe('authorize: the consent page', () => {
     expect((await respond(model, decisionRequest('req_unknown', 'approve'))).status).toBe(400);
 
     const stale = pendingIdFrom(await (await respond(model, get(await pkceAuthorizeUrl()))).text());
-    clock.advance(11 * 60 * 1000);
+    await clock.advance(11 * 60 * 1000);
     expect((await respond(model, decisionRequest(stale, 'approve'))).status).toBe(400);
   });
 
@@ -166,7 +142,7 @@ describe('authorize: the consent page', () => {
 
   it('keeps a query the registered redirect URI already has', async () => {
     const redirect = `${APP}/callback?tenant=a`;
-    const { model } = createTestModel({ clients: [{ clientId: CLIENT_ID, redirectUris: [redirect] }] });
+    const { model } = createTestModel({ clients: [{ clientId: TEST_CLIENT_ID, redirectUris: [redirect] }] });
     const location = await model.approve(await pkceAuthorizeUrl(VERIFIER, 'S256', { redirect_uri: redirect }));
     expect(callbackParams(location)).toEqual({ tenant: 'a', code: expect.any(String), state: 'state-123' });
   });
@@ -195,7 +171,7 @@ describe('authorize: autoApprove and the programmatic helpers', () => {
   it('approve() refuses a URL that is not an authorize URL of the model', async () => {
     const { model } = createTestModel();
     await expect(model.approve('https://elsewhere.test/api/permission/oauth2/authorize')).rejects.toThrow(TypeError);
-    await expect(model.approve(`${WEB}/somewhere`)).rejects.toThrow(TypeError);
+    await expect(model.approve(`${TEST_WEB_ORIGIN}/somewhere`)).rejects.toThrow(TypeError);
   });
 
   it('approve() and the HTTP flow count the same steps', async () => {

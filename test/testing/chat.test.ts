@@ -1,10 +1,10 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_COZE_BOT, echoAnswer, type CozeBot, type CozeModel } from '../../src/testing/index';
+import { DEFAULT_COZE_BOT, echoAnswer, TEST_API_ORIGIN, TEST_CLIENT_ID, type CozeBot, type CozeModel } from '../../src/testing/index';
 import { answerChunks } from '../../src/testing/server/chatEndpoint';
-import { API, APP, CLIENT_ID, createTestModel, expectUnauthorized, respond, T0 } from './modelHarness';
+import { APP, createTestModel, expectUnauthorized, respond, T0 } from './modelHarness';
 
-const CHAT_URL = `${API}/v3/chat`;
+const CHAT_URL = `${TEST_API_ORIGIN}/v3/chat`;
 const BOT_ID = DEFAULT_COZE_BOT.bot_id;
 const CREATED_AT = Math.floor(T0 / 1000);
 
@@ -44,7 +44,7 @@ function ask(question: string, extra: Record<string, unknown> = {}) {
 }
 
 function tokenOf(model: CozeModel): string {
-  return model.issueTokens({ clientId: CLIENT_ID }).access_token;
+  return model.issueTokens({ clientId: TEST_CLIENT_ID }).access_token;
 }
 
 interface SseEvent {
@@ -163,7 +163,7 @@ describe('POST /v3/chat, stream: true', () => {
       ],
     });
     const response = await respond(model, chatRequest(body, tokenOf(model)));
-    clock.advance(5_000);
+    await clock.advance(5_000);
     const events = parseEventStream(await response.text());
     const [answer] = dataOf<ChatMessage>(events, 'conversation.message.completed');
     expect(answer?.content).toBe('You said: second question');
@@ -265,10 +265,10 @@ describe('POST /v3/chat: refusals', () => {
     await expectUnauthorized(await respond(model, chatRequest(ask('hi'), token)));
   });
 
-  it('answers an expired or revoked token with 401 code 4100, and counts chats as API calls', async () => {
+  it('answers an expired or revoked token with 401 code 4100, and counts chats as TEST_API_ORIGIN calls', async () => {
     const { model, clock } = createTestModel({ accessTokenTtlSeconds: 60 });
     const expired = tokenOf(model);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     await expectUnauthorized(await respond(model, chatRequest(ask('hi'), expired)));
     const revoked = tokenOf(model);
     model.revokeSession(revoked);

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { apiRequest, APP, AUTHORIZE_URL, CLIENT_ID, createTestModel, REDIRECT, respond, signIn, TOKEN_URL } from './modelHarness';
+import { TEST_CLIENT_ID } from '../../src/testing/index';
+import { apiRequest, APP, AUTHORIZE_URL, createTestModel, REDIRECT, respond, signIn, TOKEN_URL } from './modelHarness';
 
 function preflight(url: string, origin: string, requestHeaders?: string): Request {
   return new Request(url, {
@@ -61,7 +62,7 @@ describe('CORS preflight', () => {
 
   it('uses allowedOrigins instead of the redirect URIs\' origins when given', async () => {
     const { model } = createTestModel({
-      clients: [{ clientId: CLIENT_ID, redirectUris: [REDIRECT], allowedOrigins: ['https://other.test'] }],
+      clients: [{ clientId: TEST_CLIENT_ID, redirectUris: [REDIRECT], allowedOrigins: ['https://other.test'] }],
     });
     expect((await respond(model, preflight(TOKEN_URL, APP))).headers.get('Access-Control-Allow-Origin')).toBeNull();
     expect((await respond(model, preflight(TOKEN_URL, 'https://other.test'))).headers.get('Access-Control-Allow-Origin')).toBe(

@@ -1,26 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { NETWORK_ERROR, type CozeTokenResponse } from '../../src/testing/index';
-import {
-  API,
-  APP,
-  apiRequest,
-  authorizeCode,
-  callbackParams,
-  CLIENT_ID,
-  createTestModel,
-  exchangeBody,
-  expectOAuthError,
-  expectUnauthorized,
-  pkceAuthorizeUrl,
-  refresh,
-  respond,
-  signIn,
-  T0,
-  TOKEN_URL,
-  tokenRequest,
-  VERIFIER,
-} from './modelHarness';
+import { NETWORK_ERROR, TEST_API_ORIGIN, TEST_CLIENT_ID, type CozeTokenResponse } from '../../src/testing/index';
+import { APP, apiRequest, authorizeCode, callbackParams, createTestModel, exchangeBody, expectOAuthError, expectUnauthorized, pkceAuthorizeUrl, refresh, respond, signIn, T0, TOKEN_URL, tokenRequest, VERIFIER } from './modelHarness';
 
 describe('failNext', () => {
   it('fails token requests with a status, in the OAuth error shape, without spending the code', async () => {
@@ -53,7 +34,7 @@ describe('failNext', () => {
     expect((await refresh(model, tokens.refresh_token)).status).toBe(200);
   });
 
-  it('fails protected API calls in the OpenAPI error shape, or drops them', async () => {
+  it('fails protected TEST_API_ORIGIN calls in the OpenAPI error shape, or drops them', async () => {
     const { model } = createTestModel();
     const { access_token: token } = await signIn(model);
     model.failNext('api', { status: 502 });
@@ -110,7 +91,7 @@ describe('latency', () => {
   it('does not delay URLs it does not serve', async () => {
     const { model } = createTestModel({ latencyMs: 200 });
     const started = performance.now();
-    expect(await model.handle(new Request(`${API}/v1/bots`))).toBeUndefined();
+    expect(await model.handle(new Request(`${TEST_API_ORIGIN}/v1/bots`))).toBeUndefined();
     expect(performance.now() - started).toBeLessThan(150);
   });
 });
@@ -123,20 +104,20 @@ describe('lifetimes, issueTokens and reset', () => {
     const after = await signIn(model);
     expect(before.expires_in).toBe(Math.floor(T0 / 1000) + 900);
     expect(after.expires_in).toBe(Math.floor(T0 / 1000) + 5);
-    clock.advance(5_000);
+    await clock.advance(5_000);
     await expectUnauthorized(await respond(model, apiRequest('/v1/users/me', after.access_token)));
     expect((await respond(model, apiRequest('/v1/users/me', before.access_token))).status).toBe(200);
   });
 
   it('issueTokens seeds a working session through the same token store', async () => {
     const { model } = createTestModel();
-    const tokens: CozeTokenResponse = model.issueTokens({ clientId: CLIENT_ID });
+    const tokens: CozeTokenResponse = model.issueTokens({ clientId: TEST_CLIENT_ID });
     expect(tokens.expires_in).toBe(Math.floor(T0 / 1000) + 900);
     expect((await respond(model, apiRequest('/v1/users/me', tokens.access_token))).status).toBe(200);
     expect((await refresh(model, tokens.refresh_token)).status).toBe(200);
     expect(() => model.issueTokens({ clientId: 'nope' })).toThrow(TypeError);
-    expect(() => model.issueTokens({ clientId: CLIENT_ID, userId: 'nobody' })).toThrow(TypeError);
-    expect(() => model.issueTokens({ clientId: CLIENT_ID, workspaceId: 'nowhere' })).toThrow(TypeError);
+    expect(() => model.issueTokens({ clientId: TEST_CLIENT_ID, userId: 'nobody' })).toThrow(TypeError);
+    expect(() => model.issueTokens({ clientId: TEST_CLIENT_ID, workspaceId: 'nowhere' })).toThrow(TypeError);
   });
 
   it('reset() forgets tokens, codes, failures, counters and knob changes', async () => {
@@ -194,7 +175,7 @@ describe('observability', () => {
     const { model, clock } = createTestModel();
     const url = await pkceAuthorizeUrl(VERIFIER, 'S256', { state: 'state-secret-value' });
     const { code } = callbackParams(await model.approve(url));
-    clock.advance(1_000);
+    await clock.advance(1_000);
     const tokens = (await (await respond(model, tokenRequest(exchangeBody(code ?? '')))).json()) as CozeTokenResponse;
     const rotated = (await (await refresh(model, tokens.refresh_token)).json()) as CozeTokenResponse;
     await respond(model, apiRequest('/v1/workspaces?page_num=1', rotated.access_token));

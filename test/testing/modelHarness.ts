@@ -1,33 +1,32 @@
 import { expect } from 'vitest';
-import { createCozeModel, NETWORK_ERROR, type CozeModel, type CozeModelOptions, type CozeTokenResponse } from '../../src/testing/index';
+import {
+  createTestClock,
+  createTestCozeModel,
+  NETWORK_ERROR,
+  TEST_API_ORIGIN,
+  TEST_CLIENT_ID,
+  TEST_WEB_ORIGIN,
+  type CozeModel,
+  type CozeModelOptions,
+  type CozeTokenResponse,
+} from '../../src/testing/index';
 import { s256CodeChallenge, type PkceMethod } from '../../src/testing/server/pkce';
 
-export const API = 'https://api.coze.test';
-export const WEB = 'https://www.coze.test';
+// Protocol-level helpers for the model's own tests: raw requests to the kit's fake Coze
+// (`createTestCozeModel`, its origins and client id), without a session in between.
+
 export const APP = 'https://app.test';
 export const REDIRECT = `${APP}/callback`;
-export const CLIENT_ID = 'test-app';
-export const TOKEN_URL = `${API}/api/permission/oauth2/token`;
-export const AUTHORIZE_URL = `${WEB}/api/permission/oauth2/authorize`;
-export const DECISION_URL = `${WEB}/api/permission/oauth2/authorize/decision`;
+export const TOKEN_URL = `${TEST_API_ORIGIN}/api/permission/oauth2/token`;
+export const AUTHORIZE_URL = `${TEST_WEB_ORIGIN}/api/permission/oauth2/authorize`;
+export const DECISION_URL = `${TEST_WEB_ORIGIN}/api/permission/oauth2/authorize/decision`;
 /** An arbitrary fixed start for the model clock (ms). */
 export const T0 = 1_750_000_000_000;
 
-/** A model on a manual clock: time moves only through `clock.advance`. */
+/** A model on the kit's test clock: time moves only through `clock.advance`. */
 export function createTestModel(overrides: Partial<CozeModelOptions> = {}) {
-  const clock = {
-    now: T0,
-    advance(ms: number) {
-      clock.now += ms;
-    },
-  };
-  const model = createCozeModel({
-    apiOrigin: API,
-    webOrigin: WEB,
-    clients: [{ clientId: CLIENT_ID, name: 'Test App', redirectUris: [REDIRECT] }],
-    now: () => clock.now,
-    ...overrides,
-  });
+  const clock = createTestClock(T0);
+  const model = createTestCozeModel({ redirectUri: REDIRECT, now: clock.now, ...overrides });
   return { model, clock };
 }
 
@@ -47,11 +46,11 @@ export async function challengeFor(verifier: string, method: PkceMethod): Promis
 /** An authorize URL; `params` override the valid defaults, `null` removes one. */
 export function authorizeUrl(params: Record<string, string | null> = {}, workspaceId?: string): string {
   const url = new URL(
-    workspaceId === undefined ? AUTHORIZE_URL : `${WEB}/api/permission/oauth2/workspace_id/${workspaceId}/authorize`,
+    workspaceId === undefined ? AUTHORIZE_URL : `${TEST_WEB_ORIGIN}/api/permission/oauth2/workspace_id/${workspaceId}/authorize`,
   );
   const all: Record<string, string | null> = {
     response_type: 'code',
-    client_id: CLIENT_ID,
+    client_id: TEST_CLIENT_ID,
     redirect_uri: REDIRECT,
     state: 'state-123',
     code_challenge_method: 'S256',
@@ -102,11 +101,11 @@ export function tokenRequest(body: unknown, headers: Record<string, string> = {}
 }
 
 export function exchangeBody(code: string, verifier = VERIFIER, extra: Record<string, unknown> = {}) {
-  return { grant_type: 'authorization_code', client_id: CLIENT_ID, redirect_uri: REDIRECT, code, code_verifier: verifier, ...extra };
+  return { grant_type: 'authorization_code', client_id: TEST_CLIENT_ID, redirect_uri: REDIRECT, code, code_verifier: verifier, ...extra };
 }
 
 export function refreshBody(refreshToken: string, extra: Record<string, unknown> = {}) {
-  return { grant_type: 'refresh_token', client_id: CLIENT_ID, refresh_token: refreshToken, ...extra };
+  return { grant_type: 'refresh_token', client_id: TEST_CLIENT_ID, refresh_token: refreshToken, ...extra };
 }
 
 /** A full sign-in over the model's HTTP paths; returns the token response. */
@@ -122,7 +121,7 @@ export async function refresh(model: CozeModel, refreshToken: string): Promise<R
 }
 
 export function apiRequest(path: string, token?: string, headers: Record<string, string> = {}): Request {
-  return new Request(`${API}${path}`, {
+  return new Request(`${TEST_API_ORIGIN}${path}`, {
     headers: { ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }), ...headers },
   });
 }
@@ -156,7 +155,7 @@ export function pendingIdFrom(html: string): string {
 export function decisionRequest(requestId: string, decision: 'approve' | 'deny'): Request {
   return new Request(DECISION_URL, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: WEB },
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: TEST_WEB_ORIGIN },
     body: new URLSearchParams({ request_id: requestId, decision }).toString(),
   });
 }

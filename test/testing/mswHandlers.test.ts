@@ -3,19 +3,9 @@ import { ChatEventType, CozeAPI, RoleType } from '@coze/api';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cozeHandlers, DEFAULT_COZE_BOT, echoAnswer, type CozeModel, type CozeTokenResponse } from '../../src/testing/index';
-import {
-  API,
-  APP,
-  callbackParams,
-  CLIENT_ID,
-  createTestModel,
-  exchangeBody,
-  pkceAuthorizeUrl,
-  refreshBody,
-  TOKEN_URL,
-  WEB,
-} from './modelHarness';
+import { DEFAULT_COZE_BOT, echoAnswer, TEST_API_ORIGIN, TEST_CLIENT_ID, TEST_WEB_ORIGIN, type CozeModel, type CozeTokenResponse } from '../../src/testing/index';
+import { cozeHandlers } from '../../src/testing/msw';
+import { APP, callbackParams, createTestModel, exchangeBody, pkceAuthorizeUrl, refreshBody, TOKEN_URL } from './modelHarness';
 
 // Answers whatever the fake Coze leaves alone, to show that it falls through.
 const fallback = http.all('*', () => HttpResponse.text('fallback'));
@@ -45,7 +35,7 @@ describe('cozeHandlers (MSW)', () => {
     expect(exchanged.headers.get('x-tt-logid')).toBeTruthy();
     const tokens = (await exchanged.json()) as CozeTokenResponse;
 
-    const me = await fetch(`${API}/v1/users/me`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+    const me = await fetch(`${TEST_API_ORIGIN}/v1/users/me`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
     expect(((await me.json()) as { data: { user_name: string } }).data.user_name).toBe('coze_tester');
     expect((await postJson(TOKEN_URL, refreshBody(tokens.refresh_token))).status).toBe(200);
     expect(model.counters).toMatchObject({ authorize: 1, tokenExchange: 1, tokenRefresh: 1, api: 1 });
@@ -55,23 +45,23 @@ describe('cozeHandlers (MSW)', () => {
     const { model } = createTestModel();
     use(model);
     model.failNext('api', 'network');
-    await expect(fetch(`${API}/v1/users/me`)).rejects.toThrow(TypeError);
-    expect((await fetch(`${API}/v1/users/me`)).status).toBe(401);
+    await expect(fetch(`${TEST_API_ORIGIN}/v1/users/me`)).rejects.toThrow(TypeError);
+    expect((await fetch(`${TEST_API_ORIGIN}/v1/users/me`)).status).toBe(401);
   });
 
   it('passes on URLs the model does not serve, on its origins and elsewhere', async () => {
     const { model } = createTestModel();
     use(model);
-    expect(await (await fetch(`${API}/v1/bots/list`)).text()).toBe('fallback');
-    expect(await (await fetch(`${WEB}/docs`)).text()).toBe('fallback');
+    expect(await (await fetch(`${TEST_API_ORIGIN}/v1/bots/list`)).text()).toBe('fallback');
+    expect(await (await fetch(`${TEST_WEB_ORIGIN}/docs`)).text()).toBe('fallback');
     expect(await (await fetch('https://elsewhere.test/v1/users/me')).text()).toBe('fallback');
     expect(model.requestLog).toEqual([]);
   });
 
   it('keeps the body of a passed-on POST intact', async () => {
     const { model } = createTestModel();
-    server.use(...cozeHandlers(model), http.post(`${API}/v1/chat`, async ({ request }) => HttpResponse.text(await request.text())));
-    const response = await fetch(`${API}/v1/chat`, { method: 'POST', body: 'hello' });
+    server.use(...cozeHandlers(model), http.post(`${TEST_API_ORIGIN}/v1/chat`, async ({ request }) => HttpResponse.text(await request.text())));
+    const response = await fetch(`${TEST_API_ORIGIN}/v1/chat`, { method: 'POST', body: 'hello' });
     expect(await response.text()).toBe('hello');
   });
 
@@ -99,8 +89,8 @@ describe('cozeHandlers (MSW)', () => {
     const now = vi.fn(() => Date.now());
     const { model } = createTestModel({ chatChunkDelayMs: 30, now });
     use(model);
-    const { access_token: token } = model.issueTokens({ clientId: CLIENT_ID });
-    const client = new CozeAPI({ baseURL: API, token });
+    const { access_token: token } = model.issueTokens({ clientId: TEST_CLIENT_ID });
+    const client = new CozeAPI({ baseURL: TEST_API_ORIGIN, token });
     const additional_messages = [{ role: RoleType.User, content: 'one two three four', content_type: 'text' as const }];
 
     const arrivals: number[] = [];

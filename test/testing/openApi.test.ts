@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COZE_USER, DEFAULT_COZE_WORKSPACES, type CozeUser } from '../../src/testing/index';
-import { API, apiRequest, CLIENT_ID, createTestModel, expectUnauthorized, respond, signIn, WEB } from './modelHarness';
+import { DEFAULT_COZE_USER, DEFAULT_COZE_WORKSPACES, TEST_API_ORIGIN, TEST_CLIENT_ID, TEST_WEB_ORIGIN, type CozeUser } from '../../src/testing/index';
+import { apiRequest, createTestModel, expectUnauthorized, respond, signIn } from './modelHarness';
 
 interface Envelope<T> {
   code: number;
@@ -30,7 +30,7 @@ describe('GET /v1/users/me', () => {
   it('returns the user the tokens were issued for', async () => {
     const bob: CozeUser = { user_id: '42', user_name: 'bob', nick_name: 'Bob', avatar_url: 'https://example.test/bob.png' };
     const { model } = createTestModel({ users: [DEFAULT_COZE_USER, bob] });
-    const tokens = model.issueTokens({ clientId: CLIENT_ID, userId: '42' });
+    const tokens = model.issueTokens({ clientId: TEST_CLIENT_ID, userId: '42' });
     const body = await envelope<CozeUser>(await respond(model, apiRequest('/v1/users/me', tokens.access_token)));
     expect(body.data).toEqual(bob);
   });
@@ -101,9 +101,9 @@ describe('protected endpoints: authentication', () => {
   it('expires access tokens at issue + accessTokenTtlSeconds by the model clock', async () => {
     const { model, clock } = createTestModel({ accessTokenTtlSeconds: 900 });
     const { access_token: token } = await signIn(model);
-    clock.advance(899_999);
+    await clock.advance(899_999);
     expect((await respond(model, apiRequest('/v1/users/me', token))).status).toBe(200);
-    clock.advance(1);
+    await clock.advance(1);
     await expectUnauthorized(await respond(model, apiRequest('/v1/users/me', token)));
   });
 
@@ -135,16 +135,16 @@ describe('protected endpoints: authentication', () => {
 describe('routing', () => {
   it('leaves URLs it does not serve to others (undefined)', async () => {
     const { model } = createTestModel();
-    expect(await model.handle(new Request(`${API}/v1/bots`))).toBeUndefined();
-    expect(await model.handle(new Request(`${WEB}/v1/users/me`))).toBeUndefined();
-    expect(await model.handle(new Request(`${API}/api/permission/oauth2/authorize`))).toBeUndefined();
+    expect(await model.handle(new Request(`${TEST_API_ORIGIN}/v1/bots`))).toBeUndefined();
+    expect(await model.handle(new Request(`${TEST_WEB_ORIGIN}/v1/users/me`))).toBeUndefined();
+    expect(await model.handle(new Request(`${TEST_API_ORIGIN}/api/permission/oauth2/authorize`))).toBeUndefined();
     expect(await model.handle(new Request('https://elsewhere.test/v1/users/me'))).toBeUndefined();
     expect(model.requestLog).toEqual([]);
   });
 
   it('answers 405 to a method the path does not take', async () => {
     const { model } = createTestModel();
-    const response = await respond(model, new Request(`${API}/v1/users/me`, { method: 'POST', body: '{}' }));
+    const response = await respond(model, new Request(`${TEST_API_ORIGIN}/v1/users/me`, { method: 'POST', body: '{}' }));
     expect(response.status).toBe(405);
     expect(response.headers.get('Allow')).toBe('GET, OPTIONS');
   });

@@ -64,13 +64,12 @@ async function signInWithSdk(method: 'S256' | 'plain', workspaceId?: string): Pr
   }
   const callback = await authorize(authorizeUrl);
   expect(callback.get('state')).toBe(`state-${method}`);
-  return getPKCEOAuthToken({
-    baseURL: server.apiOrigin,
-    clientId: CLIENT_ID,
-    redirectUrl: REDIRECT,
-    code: callback.get('code') ?? '',
-    codeVerifier,
-  });
+  return exchangeWithSdk(callback, codeVerifier);
+}
+
+/** The SDK's code exchange for the code on `callback`. */
+function exchangeWithSdk(callback: URLSearchParams, codeVerifier: string): Promise<OAuthToken> {
+  return getPKCEOAuthToken({ baseURL: server.apiOrigin, clientId: CLIENT_ID, redirectUrl: REDIRECT, code: callback.get('code') ?? '', codeVerifier });
 }
 
 describe.each(['S256', 'plain'] as const)('@coze/api against the fake server (%s)', (method) => {
@@ -138,13 +137,7 @@ describe('@coze/api error handling against the fake server', () => {
     expect(authorizeUrl.searchParams.get('code_challenge_method')).toBe('plain');
     expect(authorizeUrl.searchParams.get('code_challenge')).toBe(await s256CodeChallenge(codeVerifier));
     const callback = await authorize(authorizeUrl);
-    const exchange = getPKCEOAuthToken({
-      baseURL: server.apiOrigin,
-      clientId: CLIENT_ID,
-      redirectUrl: REDIRECT,
-      code: callback.get('code') ?? '',
-      codeVerifier,
-    });
+    const exchange = exchangeWithSdk(callback, codeVerifier);
     await expect(exchange).rejects.toMatchObject({ status: 400, rawError: { error_code: 'invalid_grant' } });
   });
 

@@ -2,21 +2,8 @@
 // The knobs that make the fake Coze misbehave like the real world: a clock that disagrees with the
 // browser's, a slow token endpoint, and an outage that lasts until it is cleared.
 import { describe, expect, it } from 'vitest';
-import { NETWORK_ERROR, type CozeTokenResponse } from '../../src/testing/index';
-import {
-  apiRequest,
-  authorizeCode,
-  createTestModel,
-  exchangeBody,
-  expectOAuthError,
-  expectUnauthorized,
-  refresh,
-  refreshBody,
-  respond,
-  signIn,
-  T0,
-  tokenRequest,
-} from './modelHarness';
+import { NETWORK_ERROR, TEST_CLIENT_ID, type CozeTokenResponse } from '../../src/testing/index';
+import { apiRequest, authorizeCode, createTestModel, exchangeBody, expectOAuthError, expectUnauthorized, refresh, refreshBody, respond, signIn, T0, tokenRequest } from './modelHarness';
 
 const HOUR = 3_600_000;
 const json = async (response: Response) => (await response.json()) as CozeTokenResponse;
@@ -35,7 +22,7 @@ describe('clock offset', () => {
     expect((await signIn(behind)).expires_in).toBe(Math.floor((T0 - HOUR) / 1000) + 900);
     expect((await signIn(ahead)).expires_in).toBe(Math.floor((T0 + HOUR) / 1000) + 900);
     // issueTokens and refreshes too.
-    const seeded = behind.issueTokens({ clientId: 'test-app' });
+    const seeded = behind.issueTokens({ clientId: TEST_CLIENT_ID });
     expect(seeded.expires_in).toBe(Math.floor((T0 - HOUR) / 1000) + 900);
     expect((await json(await refresh(ahead, (await signIn(ahead)).refresh_token))).expires_in).toBe(Math.floor((T0 + HOUR) / 1000) + 900);
   });
@@ -72,7 +59,7 @@ describe('clock offset', () => {
 
   it('keeps the request log on the test\'s clock, and log ids on Coze\'s', async () => {
     const { model, clock } = createTestModel({ clockOffsetMs: -24 * HOUR });
-    clock.advance(1_000);
+    await clock.advance(1_000);
     const response = await respond(model, apiRequest('/v1/users/me'));
     expect(model.requestLog.map((entry) => entry.time)).toEqual([T0 + 1_000]);
     // T0 is 2025-06-15; a day behind, Coze stamps its log ids 2025-06-14.
@@ -127,7 +114,7 @@ describe('token endpoint latency', () => {
     model.setTokenLatency(80, 'refresh');
     const pending = refresh(model, tokens.refresh_token);
     // While the answer is delayed, time passes: the new expiry counts from the answer.
-    clock.advance(10_000);
+    await clock.advance(10_000);
     const rotated = await json(await pending);
     expect(rotated.expires_in).toBe(Math.floor((T0 + 10_000) / 1000) + 900);
     expect(model.requestLog.at(-1)).toMatchObject({ kind: 'token-refresh', status: 200, time: T0 + 10_000 });

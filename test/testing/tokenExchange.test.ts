@@ -2,24 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CozeTokenResponse } from '../../src/testing/index';
 import { s256CodeChallenge } from '../../src/testing/server/pkce';
-import {
-  apiRequest,
-  authorizeCode,
-  authorizeUrl,
-  callbackParams,
-  CLIENT_ID,
-  createTestModel,
-  exchangeBody,
-  expectOAuthError,
-  expectUnauthorized,
-  refresh,
-  REDIRECT,
-  respond,
-  T0,
-  TOKEN_URL,
-  tokenRequest,
-  VERIFIER,
-} from './modelHarness';
+import { TEST_CLIENT_ID } from '../../src/testing/index';
+import { apiRequest, authorizeCode, authorizeUrl, callbackParams, createTestModel, exchangeBody, expectOAuthError, expectUnauthorized, refresh, REDIRECT, respond, T0, TOKEN_URL, tokenRequest, VERIFIER } from './modelHarness';
 
 describe('token endpoint: the request format', () => {
   it('answers a valid exchange with Coze\'s token body; expires_in is an absolute Unix time', async () => {
@@ -39,25 +23,21 @@ describe('token endpoint: the request format', () => {
     });
   });
 
+  /** A code exchange with only a Content-Type header (no Authorization) and a body as given. */
+  const bareExchange = (contentType: string, body: string) =>
+    new Request(TOKEN_URL, { method: 'POST', headers: { 'Content-Type': contentType }, body });
+
   it('accepts a charset on the JSON content type, and no Authorization header at all', async () => {
     const { model } = createTestModel();
     const code = await authorizeCode(model);
-    const request = new Request(TOKEN_URL, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json; charset=utf-8' },
-      body: JSON.stringify(exchangeBody(code)),
-    });
+    const request = bareExchange('application/json; charset=utf-8', JSON.stringify(exchangeBody(code)));
     expect((await respond(model, request)).status).toBe(200);
   });
 
   it('rejects a form-urlencoded body', async () => {
     const { model } = createTestModel();
     const code = await authorizeCode(model);
-    const request = new Request(TOKEN_URL, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(exchangeBody(code)).toString(),
-    });
+    const request = bareExchange('application/x-www-form-urlencoded', new URLSearchParams(exchangeBody(code)).toString());
     await expectOAuthError(await respond(model, request), 400, 'invalid_request');
     // The form did not spend the code.
     expect((await respond(model, tokenRequest(exchangeBody(code)))).status).toBe(200);
@@ -67,7 +47,7 @@ describe('token endpoint: the request format', () => {
     ['malformed JSON', '{"grant_type":'],
     ['a JSON array', '[]'],
     ['JSON null', 'null'],
-    ['a missing grant_type', JSON.stringify({ client_id: CLIENT_ID })],
+    ['a missing grant_type', JSON.stringify({ client_id: TEST_CLIENT_ID })],
   ])('rejects %s with invalid_request', async (_, body) => {
     const { model } = createTestModel();
     await expectOAuthError(await respond(model, tokenRequest(body)), 400, 'invalid_request');
@@ -78,7 +58,7 @@ describe('token endpoint: the request format', () => {
     'rejects grant_type=%s with unsupported_grant_type',
     async (grantType) => {
       const { model } = createTestModel();
-      await expectOAuthError(await respond(model, tokenRequest({ grant_type: grantType, client_id: CLIENT_ID })), 400, 'unsupported_grant_type');
+      await expectOAuthError(await respond(model, tokenRequest({ grant_type: grantType, client_id: TEST_CLIENT_ID })), 400, 'unsupported_grant_type');
     },
   );
 
@@ -118,7 +98,7 @@ describe('token endpoint: authorization_code', () => {
 
   it('rejects a redirect_uri other than the authorize request\'s', async () => {
     const { model } = createTestModel({
-      clients: [{ clientId: CLIENT_ID, redirectUris: [REDIRECT, 'https://app.test/other'] }],
+      clients: [{ clientId: TEST_CLIENT_ID, redirectUris: [REDIRECT, 'https://app.test/other'] }],
     });
     const code = await authorizeCode(model);
     const body = exchangeBody(code, VERIFIER, { redirect_uri: 'https://app.test/other' });
@@ -128,7 +108,7 @@ describe('token endpoint: authorization_code', () => {
   it('rejects a code issued to another client', async () => {
     const { model } = createTestModel({
       clients: [
-        { clientId: CLIENT_ID, redirectUris: [REDIRECT] },
+        { clientId: TEST_CLIENT_ID, redirectUris: [REDIRECT] },
         { clientId: 'other-app', redirectUris: [REDIRECT] },
       ],
     });
@@ -165,10 +145,10 @@ describe('token endpoint: authorization_code', () => {
   it('expires codes after codeTtlSeconds by the model clock', async () => {
     const { model, clock } = createTestModel({ codeTtlSeconds: 60 });
     const fresh = await authorizeCode(model);
-    clock.advance(59_999);
+    await clock.advance(59_999);
     expect((await respond(model, tokenRequest(exchangeBody(fresh)))).status).toBe(200);
     const stale = await authorizeCode(model);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     const body = await expectOAuthError(await respond(model, tokenRequest(exchangeBody(stale))), 400, 'invalid_grant');
     expect(body.error_message).toMatch(/expired/);
   });

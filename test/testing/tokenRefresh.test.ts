@@ -1,18 +1,8 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import type { CozeTokenResponse } from '../../src/testing/index';
-import {
-  apiRequest,
-  createTestModel,
-  expectOAuthError,
-  expectUnauthorized,
-  refresh,
-  refreshBody,
-  respond,
-  signIn,
-  T0,
-  tokenRequest,
-} from './modelHarness';
+import { TEST_CLIENT_ID } from '../../src/testing/index';
+import { apiRequest, createTestModel, expectOAuthError, expectUnauthorized, refresh, refreshBody, respond, signIn, T0, tokenRequest } from './modelHarness';
 
 const json = async (response: Response) => (await response.json()) as CozeTokenResponse;
 
@@ -20,7 +10,7 @@ describe('token endpoint: refresh_token', () => {
   it('rotates: new access and refresh tokens, with a new expiry', async () => {
     const { model, clock } = createTestModel();
     const first = await signIn(model);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     const response = await refresh(model, first.refresh_token);
     expect(response.status).toBe(200);
     expect(response.headers.get('Cache-Control')).toBe('no-store');
@@ -62,13 +52,13 @@ describe('token endpoint: refresh_token', () => {
   it('expires refresh tokens after refreshTokenTtlSeconds; each rotation starts a new lifetime', async () => {
     const { model, clock } = createTestModel({ refreshTokenTtlSeconds: 100 });
     const first = await signIn(model);
-    clock.advance(99_000);
+    await clock.advance(99_000);
     const second = await json(await refresh(model, first.refresh_token));
-    clock.advance(99_000);
+    await clock.advance(99_000);
     expect((await refresh(model, second.refresh_token)).status).toBe(200);
 
     const late = await signIn(model);
-    clock.advance(100_000);
+    await clock.advance(100_000);
     const body = await expectOAuthError(await refresh(model, late.refresh_token), 400, 'invalid_grant');
     expect(body.error_message).toMatch(/expired/);
   });
@@ -83,7 +73,7 @@ describe('token endpoint: refresh_token', () => {
   it('refuses an unknown refresh token, and one sent by another client', async () => {
     const { model } = createTestModel({
       clients: [
-        { clientId: 'test-app', redirectUris: ['https://app.test/callback'] },
+        { clientId: TEST_CLIENT_ID, redirectUris: ['https://app.test/callback'] },
         { clientId: 'other-app', redirectUris: ['https://app.test/callback'] },
       ],
     });
@@ -98,7 +88,7 @@ describe('token endpoint: refresh_token', () => {
   it('requires client_id and refresh_token, and a registered client', async () => {
     const { model } = createTestModel();
     const tokens = await signIn(model);
-    await expectOAuthError(await respond(model, tokenRequest({ grant_type: 'refresh_token', client_id: 'test-app' })), 400, 'invalid_request');
+    await expectOAuthError(await respond(model, tokenRequest({ grant_type: 'refresh_token', client_id: TEST_CLIENT_ID })), 400, 'invalid_request');
     await expectOAuthError(
       await respond(model, tokenRequest({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })),
       400,

@@ -3,12 +3,13 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useCallback, useState, type ReactNode } from 'react';
-import { CozeAuthProvider } from 'react-coze-auth';
+import { CozeAuthProvider, CozeQueryProvider } from 'react-coze-auth';
 import { cozeConfig } from './cozeConfig';
 
 /**
  * The client side of the app root: one QueryClient per browser session (per request on the
- * server), and the Coze provider, which leaves /callback through Next's router.
+ * server), the Coze provider, which leaves /callback through Next's router, and the Coze query
+ * binding, which removes cached Coze data when the user signs out.
  */
 export function Providers({ children }: { children: ReactNode }) {
   const router = useRouter();
@@ -18,7 +19,7 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       <CozeAuthProvider {...cozeConfig} onRedirectCallback={onRedirectCallback}>
-        {children}
+        <CozeQueryProvider>{children}</CozeQueryProvider>
       </CozeAuthProvider>
     </QueryClientProvider>
   );

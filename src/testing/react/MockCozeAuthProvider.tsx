@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
+import { CozeQueryProvider } from '../../query/CozeQueryProvider.js';
 import { CozeAuthProvider, type CozeAuthProviderProps } from '../../react/CozeAuthProvider.js';
 import { createTestCozeAuth, type TestCozeAuth, type TestCozeAuthOptions } from './createTestCozeAuth.js';
 
@@ -19,7 +20,7 @@ export type MockCozeAuthProviderProps = {
 } & ({ auth: TestCozeAuth } | (TestCozeAuthOptions & { auth?: undefined }));
 
 /**
- * `<CozeAuthProvider>` backed by an in-memory fake Coze: renders an app "signed in as X",
+ * `<CozeAuthProvider>` (and `<CozeQueryProvider>`) backed by an in-memory fake Coze: renders an app "signed in as X",
  * signed out, or with an expired session, in one line. The real hooks, components and
  * `CozeAPI` client run against it.
  *
@@ -49,13 +50,12 @@ export function MockCozeAuthProvider(props: MockCozeAuthProviderProps): ReactNod
   return (
     <CozeAuthProvider
       session={current.session}
-      queryClient={queryClient}
       clientOptions={current.clientOptions}
       onRedirectCallback={onRedirectCallback}
       locale={locale}
       messages={messages}
     >
-      {children}
+      <CozeQueryProvider queryClient={queryClient}>{children}</CozeQueryProvider>
     </CozeAuthProvider>
   );
 }

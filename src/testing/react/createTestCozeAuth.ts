@@ -1,12 +1,12 @@
-import { CozeSession } from '../../core/session/CozeSession.js';
+import { CozeSession, type CozeSessionOptions } from '../../core/session/CozeSession.js';
+import type { CozeAuthEvent } from '../../core/session/types.js';
 import { createMemoryStorage } from '../../core/storage/storageAdapters.js';
 import { TokenStore } from '../../core/storage/tokenStore.js';
 import type { FetchLike } from '../../core/protocol/tokenClient.js';
-import { createCozeModel } from '../server/createCozeModel.js';
 import { initialsAvatarUrl } from '../server/defaultFixtures.js';
-import { NETWORK_ERROR } from '../server/networkError.js';
 import type { CozeModel, CozeModelOptions, CozeUser } from '../server/types.js';
 import { createTestClock, flushAsync, type TestClock } from '../testClock.js';
+import { createTestCozeModel, modelFetch, TEST_CLIENT_ID, testRedirectUri, testSessionOptions } from '../testDefaults.js';
 
 /** The state a test starts in. */
 export type TestAuthState = 'signed-in' | 'signed-out' | 'expired';
@@ -23,31 +23,43 @@ export interface TestCozeAuthOptions {
   now?: number;
   /** Extra model options (workspaces, latency, …). */
   model?: Partial<Omit<CozeModelOptions, 'apiOrigin' | 'webOrigin' | 'clients' | 'now'>>;
+  /**
+   * Session options over the kit's (`refreshSkewSeconds`, `tokenStorage`, `lock`, `tabChannel`,
+   * `wakeEvents`, …). `fetch` here wraps the model's (it receives the model's `fetch`); `navigate`
+   * is the kit's, observe it with `onNavigate`.
+   */
+  session?: Partial<Omit<CozeSessionOptions, 'fetch' | 'navigate' | 'clock'>> & { fetch?: (modelFetch: FetchLike) => FetchLike };
 }
 
 /** A self-contained fake Coze sign-in for component tests: no network, no MSW, controllable time. */
 export interface TestCozeAuth {
   /** The fake Coze server (counters, failures, revocation). */
-  model: CozeModel;
+  readonly model: CozeModel;
   /** The session under test; pass it to `<CozeAuthProvider session={…}>` or use `<MockCozeAuthProvider>`. */
-  session: CozeSession;
+  readonly session: CozeSession;
   /** The session's and the model's clock. */
-  clock: TestClock;
+  readonly clock: TestClock;
   /** `fetch` that answers from the model (use it for hand-rolled requests in tests). */
-  fetch: FetchLike;
+  readonly fetch: FetchLike;
   /** `CozeAPI` options that send the client's requests to the model (axios `fetch` adapter). */
-  clientOptions: { axiosOptions: Record<string, unknown> };
+  readonly clientOptions: { axiosOptions: Record<string, unknown> };
   /** The user signed in at the fake Coze. */
-  user: CozeUser;
+  readonly user: CozeUser;
+  /** Every lifecycle event of the session since it was created (oldest first). */
+  readonly events: readonly CozeAuthEvent[];
+  /** The authorize URL the app last left for (`login()`), until Coze answers it. */
+  readonly pendingLogin: string | undefined;
+  /** Calls `listener` whenever the app leaves for Coze's authorize page (the page never leaves). Returns stop. */
+  onNavigate(listener: (authorizeUrl: string) => void): () => void;
+  /** Coze's answer to the pending login (Authorize or Cancel): the callback URL to return to. */
+  decide(decision: 'approve' | 'deny'): Promise<string>;
+  /** Starts a sign-in for `returnTo` (default `/`) and lets Coze answer it; the callback is left for the app. */
+  prepareCallback(options?: { returnTo?: string; decision?: 'approve' | 'deny' }): Promise<string>;
   /** Completes a login the app started (`login()` / `<CozeLoginButton>`): consent, callback, exchange. */
   completeLogin(options?: { deny?: boolean }): Promise<void>;
   /** Ends the session the way Coze would: every token revoked, the next refresh rejected. */
   expireSession(): Promise<void>;
 }
-
-export const TEST_API_ORIGIN = 'https://api.coze.test';
-export const TEST_WEB_ORIGIN = 'https://www.coze.test';
-export const TEST_CLIENT_ID = 'test-client';
 
 const DEFAULT_TEST_USER: CozeUser = {
   user_id: 'user-test-1',
@@ -56,14 +68,20 @@ const DEFAULT_TEST_USER: CozeUser = {
   avatar_url: initialsAvatarUrl('AL'),
 };
 
-function modelFetch(model: CozeModel): FetchLike {
-  return async (input, init) => {
-    const request = new Request(input, init);
-    const answer = await model.handle(request);
-    if (answer === NETWORK_ERROR) throw new TypeError('Failed to fetch');
-    if (!answer) throw new TypeError(`Failed to fetch (no fake Coze route for ${new URL(request.url).pathname})`);
-    return answer;
-  };
+/** Seeds `storage` the way a completed callback would have left it. */
+function seedSignedIn(model: CozeModel, user: CozeUser, clock: TestClock, storage: ReturnType<typeof createMemoryStorage>): void {
+  const tokens = model.issueTokens({ clientId: TEST_CLIENT_ID, userId: user.user_id });
+  new TokenStore(storage, TEST_CLIENT_ID).write({
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    expiresAt: tokens.expires_in * 1000,
+    obtainedAt: clock.now(),
+    tokenType: 'Bearer',
+    sessionId: `test-${user.user_id}`,
+    signedInAt: clock.now(),
+    rotation: 0,
+    cozeExpiresAt: tokens.expires_in * 1000,
+  });
 }
 
 /**
@@ -78,60 +96,60 @@ export async function createTestCozeAuth(options: TestCozeAuthOptions = {}): Pro
   const state = options.state ?? 'signed-in';
   const user: CozeUser = { ...DEFAULT_TEST_USER, ...options.user };
   const clock = createTestClock(options.now);
-  const origin = globalThis.location?.origin ?? 'http://localhost';
-  const redirectUri = `${origin}/callback`;
-  const model = createCozeModel({
+  const redirectUri = testRedirectUri();
+  const model = createTestCozeModel({
     ...options.model,
-    apiOrigin: TEST_API_ORIGIN,
-    webOrigin: TEST_WEB_ORIGIN,
-    clients: [{ clientId: TEST_CLIENT_ID, name: 'Test app', redirectUris: [redirectUri] }],
+    redirectUri,
     users: [user, ...(options.model?.users ?? []).filter((u) => u.user_id !== user.user_id)],
     signedInUserId: user.user_id,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? options.model?.accessTokenTtlSeconds ?? 900,
     now: clock.now,
   });
   const fetch = modelFetch(model);
+  const { fetch: wrapFetch, ...sessionOverrides } = options.session ?? {};
   const storage = createMemoryStorage();
-  if (state !== 'signed-out') {
-    const tokens = model.issueTokens({ clientId: TEST_CLIENT_ID, userId: user.user_id });
-    // Seed storage the way a completed callback would have left it.
-    new TokenStore(storage, TEST_CLIENT_ID).write({
-      accessToken: tokens.access_token,
-      refreshToken: tokens.refresh_token,
-      expiresAt: tokens.expires_in * 1000,
-      obtainedAt: clock.now(),
-      tokenType: 'Bearer',
-      sessionId: `test-${user.user_id}`,
-      signedInAt: clock.now(),
-      rotation: 0,
-      cozeExpiresAt: tokens.expires_in * 1000,
-    });
-  }
+  const tokenStorage = sessionOverrides.tokenStorage ?? storage;
+  // The kit's own storage (or one given) is seeded; a named one (`'localStorage'`) is signed into below.
+  const seeded = state !== 'signed-out' && typeof tokenStorage === 'object';
+  if (seeded) seedSignedIn(model, user, clock, tokenStorage);
+
+  let pendingLogin: string | undefined;
+  const navigationListeners = new Set<(url: string) => void>();
+  const events: CozeAuthEvent[] = [];
+  const session = new CozeSession(
+    testSessionOptions({
+      redirectUri,
+      ...sessionOverrides,
+      tokenStorage,
+      fetch: wrapFetch ? wrapFetch(fetch) : fetch,
+      clock,
+      navigate: (url) => {
+        pendingLogin = url;
+        for (const listener of [...navigationListeners]) listener(url);
+      },
+    }),
+  );
+  session.onEvent((event) => void events.push(event));
+
   // Login is asynchronous (PKCE hashing, lazy oidc-client-ts): completeLogin waits for it.
-  const navigations: string[] = [];
-  let onNavigate: ((url: string) => void) | undefined;
   const nextNavigation = (timeoutMs: number) =>
     new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('completeLogin(): the app did not start a login')), timeoutMs);
-      onNavigate = (url) => {
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error('completeLogin(): the app did not start a login'));
+      }, timeoutMs);
+      const stop = auth.onNavigate((url) => {
         clearTimeout(timer);
+        stop();
         resolve(url);
-      };
+      });
     });
-  const session = new CozeSession({
-    clientId: TEST_CLIENT_ID,
-    redirectUri,
-    baseURL: TEST_API_ORIGIN,
-    webBaseURL: TEST_WEB_ORIGIN,
-    tokenStorage: storage,
-    fetch,
-    clock,
-    navigate: (url) => {
-      navigations.push(url);
-      onNavigate?.(url);
-      onNavigate = undefined;
-    },
-  });
+  const takePendingLogin = (): string => {
+    const url = pendingLogin;
+    if (!url) throw new Error('createTestCozeAuth: the app has not started a sign-in');
+    pendingLogin = undefined;
+    return url;
+  };
 
   const auth: TestCozeAuth = {
     model,
@@ -140,10 +158,25 @@ export async function createTestCozeAuth(options: TestCozeAuthOptions = {}): Pro
     fetch,
     user,
     clientOptions: { axiosOptions: { adapter: 'fetch', env: { fetch } } },
+    events,
+    get pendingLogin() {
+      return pendingLogin;
+    },
+    onNavigate(listener) {
+      navigationListeners.add(listener);
+      return () => void navigationListeners.delete(listener);
+    },
+    decide(decision) {
+      const url = takePendingLogin();
+      return decision === 'approve' ? model.approve(url) : model.deny(url);
+    },
+    async prepareCallback({ returnTo = '/', decision = 'approve' } = {}) {
+      await session.login({ returnTo });
+      return auth.decide(decision);
+    },
     async completeLogin({ deny = false } = {}) {
-      const authorizeUrl = navigations.pop() ?? (await nextNavigation(5_000));
-      navigations.length = 0;
-      const callbackUrl = deny ? await model.deny(authorizeUrl) : await model.approve(authorizeUrl);
+      if (!pendingLogin) await nextNavigation(5_000);
+      const callbackUrl = await auth.decide(deny ? 'deny' : 'approve');
       await session.handleRedirectCallback(callbackUrl).catch(() => undefined);
       await flushAsync();
     },
@@ -156,6 +189,11 @@ export async function createTestCozeAuth(options: TestCozeAuthOptions = {}): Pro
     },
   };
 
+  if (state !== 'signed-out' && !seeded) {
+    await session.handleRedirectCallback(await auth.prepareCallback());
+    model.resetCounters();
+    events.length = 0;
+  }
   if (state === 'expired') await auth.expireSession();
   return auth;
 }

@@ -5,8 +5,8 @@ import type { CozeModel } from './types.js';
 /**
  * MSW 2 request handlers that hand every request for the model's two origins to
  * `model.handle`. Requests on other paths of those origins fall through (`undefined`) to the
- * next handler, or to MSW's `onUnhandledRequest`. This is the only module that imports `msw`,
- * so `msw` stays an optional peer for users who use the Node server instead.
+ * next handler, or to MSW's `onUnhandledRequest`. This is the only module that imports `msw`
+ * (published alone as `react-coze-auth/testing/msw`), so `msw` stays an optional peer.
  *
  * @example
  * const server = setupServer(...cozeHandlers(model));

@@ -14,7 +14,7 @@ import {
   useCozeToken,
   type CozeAuthEvent,
 } from 'react-coze-auth';
-import { ChatPanel } from '../../../demo/src/ChatPanel';
+import { ChatPanel } from '../../../demo/src/components/ChatPanel';
 import { readEnv, readReturnTo, type E2EFlags } from './config';
 import { setCozeQueryCounter, updateProbe, useProbe, type RecordedEvent } from './probe';
 import type { CozeAPI } from '@coze/api';

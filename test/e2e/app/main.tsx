@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { CozeAuthProvider, CozeSession, type CozeAuthOptions } from 'react-coze-auth';
+import { CozeAuthProvider, CozeQueryProvider, CozeSession, type CozeAuthOptions } from 'react-coze-auth';
 import { App } from './App';
 import './probe';
 import { readEnv, readFlags } from './config';
@@ -25,8 +25,10 @@ if (!env) {
   if (window.__e2e) window.__e2e.coreSession = () => (core ??= new CozeSession(options));
   const queryClient = new QueryClient();
   const app = (
-    <CozeAuthProvider {...options} queryClient={queryClient}>
-      <App flags={flags} />
+    <CozeAuthProvider {...options}>
+      <CozeQueryProvider queryClient={queryClient}>
+        <App flags={flags} />
+      </CozeQueryProvider>
     </CozeAuthProvider>
   );
   root.render(flags.strict ? <StrictMode>{app}</StrictMode> : app);

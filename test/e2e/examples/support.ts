@@ -15,21 +15,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, type TestContext } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect, type TestContext } from 'vitest';
 import { startFakeCozeServer, type FakeCozeServer } from '../../../src/testing/node';
-import { CHROMIUM_ARGS, findChromium } from '../support/chromium';
+export { chromiumForThisFile, provideChromium } from '../support/chromium';
 
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const ARTIFACTS_DIR = join(process.cwd(), 'test-results', 'examples');
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The Chromium binary, or '' when none was found (then `chromiumProblem` says why). */
-    examplesChromiumPath: string;
-    examplesChromiumProblem: string;
-  }
-}
 
 /**
  * `count` distinct free TCP ports on 127.0.0.1: all bound at once (so they differ), then released
@@ -148,33 +140,6 @@ export async function startProcess(
 }
 
 // ── browser ──
-
-/** One Chromium per test file; a missing browser fails every test loudly (never a skip). */
-export function chromiumForThisFile(): { readonly browser: Browser } {
-  let browser: Browser | undefined;
-  beforeAll(async () => {
-    const executablePath = inject('examplesChromiumPath');
-    if (!executablePath) return;
-    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  return {
-    get browser() {
-      if (!browser) throw new Error(inject('examplesChromiumProblem') || 'Chromium did not start (see the error of beforeAll).');
-      return browser;
-    },
-  };
-}
-
-/** Global setup of vitest.examples.config.ts: find the browser once. */
-export function provideChromium(provide: (key: 'examplesChromiumPath' | 'examplesChromiumProblem', value: string) => void): void {
-  const found = findChromium();
-  if (!found.ok) console.error(`\n${found.message}\n`);
-  provide('examplesChromiumPath', found.ok ? found.path : '');
-  provide('examplesChromiumProblem', found.ok ? '' : found.message);
-}
 
 /** What a page reported: console messages (every type), uncaught errors and page loads. */
 export interface PageLog {

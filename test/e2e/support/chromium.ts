@@ -1,4 +1,14 @@
 import { accessSync, constants } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The Chromium binary, or '' when none was found (then `chromiumProblem` says why). */
+    chromiumPath: string;
+    chromiumProblem: string;
+  }
+}
 
 /** Where a Chromium or Chrome binary usually lives on Debian/Ubuntu; `CHROMIUM_PATH` wins. */
 export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
@@ -50,4 +60,34 @@ function banner(problem: string, env: NodeJS.ProcessEnv): string {
     ci ? '  CI=true: a missing browser fails the run; it is never skipped.' : '  These tests fail (they are not skipped) until a browser is available.',
     line,
   ].join('\n');
+}
+
+/** For a global setup: finds the browser once and hands it (or the loud reason why not) to the tests. */
+export function provideChromium(provide: (key: 'chromiumPath' | 'chromiumProblem', value: string) => void): void {
+  const found = findChromium();
+  // Loud here, and every test fails with the same message (see chromiumForThisFile).
+  if (!found.ok) console.error(`\n${found.message}\n`);
+  provide('chromiumPath', found.ok ? found.path : '');
+  provide('chromiumProblem', found.ok ? '' : found.message);
+}
+
+/** One Chromium per test file; a missing browser fails every test loudly (never a skip). */
+export function chromiumForThisFile(): { readonly browser: Browser } {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const executablePath = inject('chromiumPath');
+    // No browser: every test fails with the loud message (below). A failing hook would only
+    // mark the tests skipped, and a missing browser must never look like a skip.
+    if (!executablePath) return;
+    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error(inject('chromiumProblem') || 'Chromium did not start (see the error of beforeAll).');
+      return browser;
+    },
+  };
 }

@@ -6,8 +6,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, type TestContext } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { expect, inject, type TestContext } from 'vitest';
 import { startFakeCozeServer, type FakeCozeServer, type FakeCozeServerOptions } from '../../../src/testing/node';
 import { DEFAULT_COZE_BOT, type CozeModel } from '../../../src/testing/node';
 import { describeCozeAuthError } from '../../../src/react/i18n/describeCozeAuthError';
@@ -15,7 +15,7 @@ import type { CozeAuthErrorCode } from '../../../src/core/errors';
 import type { ProbeState } from '../app/probe';
 
 export type { ProbeState };
-import { CHROMIUM_ARGS } from './chromium';
+export { chromiumForThisFile } from './chromium';
 
 export const CLIENT_ID = 'e2e-app';
 export const APP_NAME = 'E2E App';
@@ -39,28 +39,6 @@ export interface PageLog {
   pageErrors: string[];
   /** Failed token endpoint responses with Coze's error body (error codes and messages only, no tokens). */
   tokenErrors: { at: number; status: number; body: string }[];
-}
-
-// ── browser, one per file ──
-
-export function chromiumForThisFile(): { readonly browser: Browser } {
-  let browser: Browser | undefined;
-  beforeAll(async () => {
-    const executablePath = inject('chromiumPath');
-    // No browser: every test fails with the loud message (below). A failing hook would only
-    // mark the tests skipped, and a missing browser must never look like a skip.
-    if (!executablePath) return;
-    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  return {
-    get browser() {
-      if (!browser) throw new Error(inject('chromiumProblem') || 'Chromium did not start (see the error of beforeAll).');
-      return browser;
-    },
-  };
 }
 
 // ── server time that can jump along with the page clock ──
@@ -243,6 +221,31 @@ async function saveArtifacts(ctx: TestContext, e2e: E2E, logs: Map<Page, PageLog
     await writeFile(join(dir, `tab-${index}.json`), JSON.stringify(observed, null, 2));
   }
   console.error(`e2e failure artifacts: ${dir}`);
+}
+
+/** How {@link signInOnPage} opens the app. */
+export interface SignedInOpening {
+  /** The page to open first. Default `/`. */
+  path?: string;
+  /** The app's flags (storage, StrictMode, skew, polling). */
+  flags?: AppFlags;
+  /** Then stop the page's timers (`clock.pauseAt`, with {@link PAUSE_MARGIN_MS}): time moves only when the test says so. */
+  pauseClock?: boolean;
+}
+
+/** The opening most tests share: open the app, sign in through Coze's consent page, wait for the profile. */
+export async function signInOnPage(t: E2E, { path = '/', flags = {}, pauseClock = false }: SignedInOpening = {}): Promise<void> {
+  await t.open(t.page, path, flags);
+  await t.signIn();
+  await waitForText(t.page, 'user-name', 'Coze Tester');
+  if (pauseClock) await t.page.clock.pauseAt((await pageNow(t.page)) + PAUSE_MARGIN_MS);
+}
+
+/** {@link startE2E}, then {@link signInOnPage}. */
+export async function startSignedIn(ctx: TestContext, browser: Browser, options: E2EOptions = {}, opening: SignedInOpening = {}): Promise<E2E> {
+  const t = await startE2E(ctx, browser, options);
+  await signInOnPage(t, opening);
+  return t;
 }
 
 /**

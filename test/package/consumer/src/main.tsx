@@ -8,6 +8,7 @@ import {
   CozeAuthProvider,
   CozeCallback,
   CozeLoginButton,
+  CozeQueryProvider,
   CozeSession,
   RequireCozeAuth,
   isCozeAuthError,
@@ -109,7 +110,9 @@ void session.getToken().catch((error: unknown) => (isCozeAuthError(error) ? erro
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <CozeAuthProvider {...props}>
-      <App />
+      <CozeQueryProvider>
+        <App />
+      </CozeQueryProvider>
     </CozeAuthProvider>
   </StrictMode>,
 );

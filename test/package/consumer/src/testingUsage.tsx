@@ -5,12 +5,12 @@
 import { useCozeAuth } from 'react-coze-auth';
 import {
   MockCozeAuthProvider,
-  cozeHandlers,
   createCozeModel,
   type CozeModel,
   type CozeModelOptions,
   type CozeUser,
 } from 'react-coze-auth/testing';
+import { cozeHandlers } from 'react-coze-auth/testing/msw';
 
 const options: CozeModelOptions = {
   apiOrigin: 'http://127.0.0.1:4010',

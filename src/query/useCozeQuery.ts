@@ -1,20 +1,24 @@
 import type { CozeAPI } from '@coze/api';
-import { useQuery, type QueryFunctionContext, type UseQueryOptions, type UseQueryResult } from '@tanstack/react-query';
-import { useCallback, useSyncExternalStore } from 'react';
+import { QueryClientContext, useQuery, type QueryFunctionContext, type UseQueryOptions, type UseQueryResult } from '@tanstack/react-query';
+import { useContext } from 'react';
 import { getCozeClient, isCozeUnauthorized } from '../core/cozeClient.js';
 import { isCozeAuthError } from '../core/errors.js';
-import { useCozeAuthContext } from './context.js';
+import type { CozeAuthState } from '../core/session/types.js';
+import { useCozeAuthContext } from '../react/context.js';
+import { useCozeSelector } from '../react/useCozeSelector.js';
 import { cozeQueryKey } from './queryKeys.js';
 
 /** Options of {@link useCozeQuery}: TanStack Query's, minus the key and function it builds. */
 export type UseCozeQueryOptions<TData, TError = Error> = Omit<UseQueryOptions<TData, TError, TData, readonly unknown[]>, 'queryKey' | 'queryFn'>;
 
 const DEFAULT_RETRIES = 3;
-const noSessionId = (): string | undefined => undefined;
+const selectSessionId = (state: CozeAuthState): string | undefined => state.sessionId;
 
 /**
  * A TanStack `useQuery` over the Coze client. The key is namespaced per signed-in session, the
  * query waits until signed in, and a 401 from Coze forces one token refresh and one retry (in the client).
+ *
+ * Needs `<CozeQueryProvider>` (or a `QueryClientProvider` plus `useCozeQueryCleanup()`).
  *
  * @example
  * const me = useCozeQuery(['users', 'me'], (client) => client.users.me());
@@ -25,10 +29,12 @@ export function useCozeQuery<TData, TError = Error>(
   options: UseCozeQueryOptions<TData, TError> = {},
 ): UseQueryResult<TData, TError> {
   const { session, clientOptions } = useCozeAuthContext();
-  // Subscribe to the session id only: a token refresh must not re-render query consumers.
-  const getSessionId = useCallback(() => session.getSnapshot().sessionId, [session]);
-  // Servers and hydration see no session (as useCozeAuth sees `loading`): the query starts after hydration.
-  const sessionId = useSyncExternalStore(session.subscribe, getSessionId, noSessionId);
+  if (!useContext(QueryClientContext)) {
+    throw new Error('react-coze-auth: useCozeQuery needs <CozeQueryProvider> (or your QueryClientProvider) inside <CozeAuthProvider>.');
+  }
+  // The session id only: a token refresh must not re-render query consumers. Servers and
+  // hydration see no session (as useCozeAuth sees `loading`): the query starts after hydration.
+  const sessionId = useCozeSelector(selectSessionId);
   const client = getCozeClient(session, clientOptions);
   return useQuery<TData, TError, TData, readonly unknown[]>({
     retry: (failureCount, error) =>

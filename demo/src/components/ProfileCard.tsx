@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { useCozeQuery } from '../../src/index';
+import { useCozeQuery } from 'react-coze-auth';
+import { QueryError } from './QueryError';
 
 /** The signed-in user, from `GET /v1/users/me` through `useCozeQuery`. */
 export function ProfileCard(): ReactNode {
@@ -19,19 +20,14 @@ export function ProfileCard(): ReactNode {
           <span className="demo-sr-only">Loading profile…</span>
         </div>
       ) : null}
-      {me.error ? (
-        <div role="alert" className="demo-inline-error">
-          <p>Could not load your profile: {me.error.message}</p>
-          <button type="button" className="demo-btn demo-btn-small" onClick={() => void me.refetch()}>
-            Retry
-          </button>
-        </div>
-      ) : null}
+      <QueryError what="your profile" query={me} />
       {me.data ? (
         <div className="demo-profile">
-          <img className="demo-avatar" src={me.data.avatar_url} alt="" width={56} height={56} />
+          {me.data.avatar_url ? <img className="demo-avatar" src={me.data.avatar_url} alt="" width={56} height={56} /> : null}
           <div>
-            <p className="demo-name">{me.data.nick_name}</p>
+            <p className="demo-name" data-testid="nick-name">
+              {me.data.nick_name}
+            </p>
             <p className="demo-muted">@{me.data.user_name}</p>
             <p className="demo-muted demo-small">User ID {me.data.user_id}</p>
           </div>

@@ -1,5 +1,6 @@
 import { useContext, useEffect, useState, type ReactNode } from 'react';
-import { useCozeSession, type CozeAuthEvent } from '../../src/index';
+import { useCozeSession, type CozeAuthEvent } from 'react-coze-auth';
+import { describeAuthEvent } from './describeAuthEvent';
 import { NowContext } from './useNow';
 
 interface Entry {
@@ -9,24 +10,10 @@ interface Entry {
   text: string;
 }
 
-function describe(event: CozeAuthEvent): string {
-  switch (event.type) {
-    case 'signed-in':
-      return 'Signed in';
-    case 'refreshed':
-      return event.source === 'this-tab' ? 'Token refreshed' : 'Token refreshed by another tab';
-    case 'refresh-retry':
-      return `Refresh failed (${event.error.code}), retry ${event.attempt} in ${Math.round(event.delayMs / 1000)} s`;
-    case 'signed-out':
-      return `Signed out (${event.reason}${event.error ? `: ${event.error.code}` : ''})`;
-    case 'storage-failed':
-      return 'Could not save tokens; session kept in memory';
-    case 'error':
-      return `Error: ${event.error.code}`;
-  }
-}
-
-/** Lifecycle events from `useCozeSession().onEvent`: what an app would send to its logs. */
+/**
+ * Lifecycle events from `useCozeSession().onEvent`: what an app would send to its logs. Times come
+ * from `NowContext` (the story simulator's clock in Storybook, `Date.now` in the demo).
+ */
 export function EventLog(): ReactNode {
   const session = useCozeSession();
   const now = useContext(NowContext);
@@ -35,7 +22,7 @@ export function EventLog(): ReactNode {
     let id = 0;
     return session.onEvent((event) => {
       id += 1;
-      const entry = { id, at: now(), kind: event.type, text: describe(event) };
+      const entry = { id, at: now(), kind: event.type, text: describeAuthEvent(event) };
       setEntries((current) => [entry, ...current].slice(0, 8));
     });
   }, [session, now]);

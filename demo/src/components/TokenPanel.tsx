@@ -1,5 +1,5 @@
 import { useContext, useEffect, useState, type ReactNode } from 'react';
-import { useCozeSession, useCozeToken } from '../../src/index';
+import { useCozeSession, useCozeToken } from 'react-coze-auth';
 import { NowContext, useNow } from './useNow';
 
 function formatRemaining(ms: number): string {

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { useCozeQuery } from '../../src/index';
+import { useCozeQuery } from 'react-coze-auth';
+import { QueryError } from './QueryError';
 
 /** The user's workspaces, from `GET /v1/workspaces` through `useCozeQuery`. */
 export function WorkspaceList(): ReactNode {
@@ -20,14 +21,7 @@ export function WorkspaceList(): ReactNode {
           <li className="demo-sr-only">Loading workspaces…</li>
         </ul>
       ) : null}
-      {list.error ? (
-        <div role="alert" className="demo-inline-error">
-          <p>Could not load workspaces: {list.error.message}</p>
-          <button type="button" className="demo-btn demo-btn-small" onClick={() => void list.refetch()}>
-            Retry
-          </button>
-        </div>
-      ) : null}
+      <QueryError what="workspaces" query={list} />
       {list.data ? (
         <ul className="demo-list" aria-label="Your workspaces">
           {list.data.workspaces.map((workspace) => (
