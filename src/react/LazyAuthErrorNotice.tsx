@@ -1,18 +1,40 @@
-import { lazy, Suspense, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { AuthErrorNoticeProps } from './AuthErrorNotice.js';
-import { ChunkBoundary, PlainNotice } from './ChunkBoundary.js';
+import { useCozeMessages } from './i18n/context.js';
 
 // The notice and the error texts of every language load when an error is first shown: an app
 // that never fails a sign-in never downloads them.
-const Notice = lazy(() => import('./AuthErrorNotice.js').then((module) => ({ default: module.AuthErrorNotice })));
+let loaded: ((props: AuthErrorNoticeProps) => ReactNode) | undefined;
 
-/** {@link AuthErrorNotice}, loaded on first use; a plain notice if that load fails. */
-export function LazyAuthErrorNotice(props: AuthErrorNoticeProps): ReactNode {
+/** The plainest notice, from the initial chunk alone: while the real one loads, or if it cannot. */
+function PlainNotice({ error, login }: AuthErrorNoticeProps): ReactNode {
+  const { messages } = useCozeMessages();
   return (
-    <ChunkBoundary fallback={<PlainNotice {...props} />}>
-      <Suspense fallback={null}>
-        <Notice {...props} />
-      </Suspense>
-    </ChunkBoundary>
+    <div role="alert" data-error-code={error.code}>
+      <p>{error.message}</p>
+      <button type="button" lang={messages.lang} onClick={() => void login().catch(() => undefined)}>
+        {messages.tryAgain}
+      </button>
+    </div>
   );
+}
+
+/** {@link AuthErrorNotice}, loaded on first use; a plain notice if that load fails (offline, a redeploy). */
+export function LazyAuthErrorNotice(props: AuthErrorNoticeProps): ReactNode {
+  const [Notice, setNotice] = useState(() => loaded);
+  useEffect(() => {
+    if (Notice) return;
+    let active = true;
+    import('./AuthErrorNotice.js').then(
+      (module) => {
+        loaded = module.AuthErrorNotice;
+        if (active) setNotice(() => loaded);
+      },
+      () => active && setNotice(() => PlainNotice),
+    );
+    return () => {
+      active = false;
+    };
+  }, [Notice]);
+  return Notice ? <Notice {...props} /> : null;
 }
