@@ -20,14 +20,9 @@ export interface UseCozeTokenResult {
 
 type TokenSlice = Pick<UseCozeTokenResult, 'accessToken' | 'expiresAt' | 'status' | 'isRefreshing' | 'error'>;
 
-const selectToken = ({ accessToken, expiresAt, status, isRefreshing, error }: CozeAuthState): TokenSlice => ({
-  accessToken,
-  expiresAt,
-  status,
-  isRefreshing,
-  error,
-});
+const whole = (state: CozeAuthState): TokenSlice => state;
 
+// A new state that differs only outside this slice (e.g. the session id) renders nothing here.
 const sameToken = (a: TokenSlice, b: TokenSlice) =>
   a.accessToken === b.accessToken && a.expiresAt === b.expiresAt && a.status === b.status && a.isRefreshing === b.isRefreshing && a.error === b.error;
 
@@ -38,7 +33,7 @@ const sameToken = (a: TokenSlice, b: TokenSlice) =>
  */
 export function useCozeToken(): UseCozeTokenResult {
   const session = useCozeSession();
-  const { accessToken, expiresAt, status, isRefreshing, error } = useCozeSelector(selectToken, sameToken);
+  const { accessToken, expiresAt, status, isRefreshing, error } = useCozeSelector(whole, sameToken);
   return useMemo(
     () => ({
       accessToken,
