@@ -47,13 +47,42 @@ function clientDirectivePlugin(): Plugin {
   };
 }
 
+// What `src/core/vault/openVaultWorker.ts` writes, and what the built file must still say.
+const VAULT_WORKER_URL = "new URL('../../vault/vaultWorker.js', import.meta.url)";
+const VAULT_WORKER_PLACEHOLDER = '__REACT_COZE_AUTH_VAULT_WORKER_URL__';
+
+/**
+ * Ships `new SharedWorker(new URL('../../vault/vaultWorker.js', import.meta.url), …)` as written.
+ * Vite would otherwise bundle the worker itself and rewrite the URL to a root-absolute
+ * `/assets/…` path behind `'' + import.meta.url`: wrong in an app's build, and a shape the app's
+ * bundler (Vite, webpack) no longer recognises as a worker to copy. The worker file is built on
+ * its own, self-contained, by `vite.worker.config.ts` into `dist/vault/vaultWorker.js`, next to
+ * where the URL points.
+ */
+function keepVaultWorkerUrlPlugin(): Plugin {
+  return {
+    name: 'react-coze-auth:keep-vault-worker-url',
+    apply: 'build',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.endsWith('/core/vault/openVaultWorker.ts')) return null;
+      if (!code.includes(VAULT_WORKER_URL)) this.error(`expected ${VAULT_WORKER_URL} in ${id}`);
+      return { code: code.replaceAll(VAULT_WORKER_URL, `new URL(${VAULT_WORKER_PLACEHOLDER})`), map: null };
+    },
+    renderChunk(code) {
+      if (!code.includes(VAULT_WORKER_PLACEHOLDER)) return null;
+      return { code: code.replaceAll(`new URL(${VAULT_WORKER_PLACEHOLDER})`, VAULT_WORKER_URL), map: null };
+    },
+  };
+}
+
 /**
  * Library build: one ESM file per source module (like the .d.ts files beside them), so the app's
  * bundler tree-shakes and splits at module granularity and the lazy sign-in code stays lazy.
  * Types come from `tsc -p tsconfig.build.json`.
  */
 export default defineConfig({
-  plugins: [react(), clientDirectivePlugin()],
+  plugins: [react(), clientDirectivePlugin(), keepVaultWorkerUrlPlugin()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -67,6 +96,8 @@ export default defineConfig({
         'testing/index': 'src/testing/index.ts',
         'testing/node': 'src/testing/node.ts',
         'testing/msw': 'src/testing/msw.ts',
+        // The page side of the token vault (issue: the shared worker vault); not wired into the session yet.
+        'core/vault/vaultClient': 'src/core/vault/vaultClient.ts',
       },
       formats: ['es'],
     },
