@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { rejection, sessionOptions, setupFakeCoze, startSignIn } from '../helpers/harness';
+import { rejection, sessionOptions, setupFakeCoze, landOnCallback } from '../helpers/harness';
 import { flushAsync as settle } from '../../src/testing/index';
 
 // A page that opens on a recognised callback sends the code exchange from the session's
@@ -8,21 +8,13 @@ import { flushAsync as settle } from '../../src/testing/index';
 
 const fake = setupFakeCoze();
 
-/** Starts a sign-in and lands this page on Coze's redirect, as the browser would. */
-async function landOnCallback(returnTo = '/after'): Promise<string> {
-  const starter = sessionOptions();
-  const callbackUrl = await startSignIn(new CozeSession(starter), fake.state.model, starter.navigate, returnTo);
-  window.history.replaceState(null, '', callbackUrl);
-  return callbackUrl;
-}
-
 describe('the early code exchange', () => {
   beforeEach(() => {
     fake.reset();
   });
 
   it('leaves when the session is created on its callback, and the sign-in completes on that one request', async () => {
-    await landOnCallback();
+    await landOnCallback(fake.state.model);
     const session = new CozeSession(sessionOptions());
     await settle();
     expect(fake.state.model.counters.tokenExchange).toBe(1);
@@ -36,7 +28,7 @@ describe('the early code exchange', () => {
   });
 
   it('is sent once when StrictMode builds the session twice', async () => {
-    await landOnCallback();
+    await landOnCallback(fake.state.model);
     const discarded = new CozeSession(sessionOptions());
     const kept = new CozeSession(sessionOptions());
     await settle();
@@ -49,7 +41,7 @@ describe('the early code exchange', () => {
   });
 
   it('is never sent for a state this tab did not start, or for another client', async () => {
-    const callbackUrl = await landOnCallback();
+    const callbackUrl = await landOnCallback(fake.state.model);
     const tampered = new URL(callbackUrl);
     tampered.searchParams.set('state', 'f'.repeat(32));
     window.history.replaceState(null, '', tampered.href);
@@ -73,7 +65,7 @@ describe('the early code exchange', () => {
   });
 
   it('a failed early request is the sign-in error (typed, nothing leaked), and the code is not sent twice', async () => {
-    const callbackUrl = await landOnCallback();
+    const callbackUrl = await landOnCallback(fake.state.model);
     const code = new URL(callbackUrl).searchParams.get('code') as string;
     fake.state.model.failNext('exchange', { status: 400 });
     const session = new CozeSession(sessionOptions());
@@ -85,7 +77,7 @@ describe('the early code exchange', () => {
   });
 
   it('a verifier altered after the early request left is caught by the flow, which never uses that answer', async () => {
-    const callbackUrl = await landOnCallback();
+    const callbackUrl = await landOnCallback(fake.state.model);
     const session = new CozeSession(sessionOptions());
     const key = Object.keys(sessionStorage).find((name) => name.startsWith('coze-auth.tx.')) as string;
     const stored = JSON.parse(sessionStorage.getItem(key) as string) as Record<string, unknown>;

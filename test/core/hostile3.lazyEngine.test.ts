@@ -1,41 +1,20 @@
 // Hostile review 3: the window before the lazily loaded session engine arrives.
 // Tests marked "DEFECT" fail against the code under review; the others pin behaviour that held.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { mapAdapter, sessionOptions, setupFakeCoze, signIn, startSignIn } from '../helpers/harness';
+import { gateSessionEngine } from '../helpers/lazyEngine';
 import { TEST_CLIENT_ID as CLIENT_ID, createTestTabLocks as createLockRunner, flushAsync as settle } from '../../src/testing/index';
 
 const fake = setupFakeCoze();
-const ENGINE = '../../src/core/session/sessionEngine';
+const engine = gateSessionEngine();
 const KEY = `coze-auth.tokens.${CLIENT_ID}`;
-
-let openGate: () => void = () => undefined;
-let failLoad = false;
 const cleanups: (() => void)[] = [];
-
-beforeEach(() => {
-  vi.resetModules();
-  failLoad = false;
-  const gate = new Promise<void>((resolve) => {
-    openGate = resolve;
-  });
-  vi.doMock(ENGINE, async (importOriginal) => {
-    await gate;
-    if (failLoad) throw new TypeError('Failed to fetch dynamically imported module');
-    return importOriginal();
-  });
-});
 
 afterEach(() => {
   cleanups.splice(0).forEach((cleanup) => cleanup());
-  vi.doUnmock(ENGINE);
 });
-
-/** A CozeSession class from a fresh module graph: its engine import waits at the gate. */
-async function freshSessionClass(): Promise<typeof CozeSession> {
-  return (await import('../../src/core/session/CozeSession')).CozeSession;
-}
 
 /** An in-memory BroadcastChannel: delivers a post to the tabs subscribed at that moment (like the real one). */
 function createBus() {
@@ -81,7 +60,7 @@ describe('hostile3: another tab acts before this tab’s engine has arrived', ()
     window.history.replaceState(null, '', '/');
     cleanups.push(b.mount());
 
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const a = new Session(sessionOptions({ lock, tokenStorage: 'localStorage', tabChannel: bus.channel() }));
     cleanups.push(a.mount());
     expect(a.getSnapshot().status).toBe('signed-in');
@@ -90,7 +69,7 @@ describe('hostile3: another tab acts before this tab’s engine has arrived', ()
     await settle();
     expect(localStorage.getItem(KEY)).toBeNull();
 
-    openGate();
+    engine.open();
     await settle();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(a.getSnapshot().status).toBe('signed-out');
@@ -109,13 +88,13 @@ describe('hostile3: another tab acts before this tab’s engine has arrived', ()
     await signIn(b, model, bOptions.navigate);
     window.history.replaceState(null, '', '/');
     cleanups.push(b.mount());
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const a = new Session(sessionOptions({ lock, tokenStorage: 'localStorage', tabChannel: bus.channel() }));
     cleanups.push(a.mount());
 
     b.logout();
     await settle();
-    openGate();
+    engine.open();
     await settle();
     await a.refresh().catch(() => undefined); // proactive refresh, a 401, or the app asking
     await settle();
@@ -140,7 +119,7 @@ describe('hostile3: another tab acts before this tab’s engine has arrived', ()
     cleanups.push(b.mount());
 
     const aItems = new Map(bItems); // the tab was duplicated: sessionStorage copied
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const a = new Session(sessionOptions({ lock, tokenStorage: mapAdapter(aItems, false), tabChannel: bus.channel() }));
     cleanups.push(a.mount());
     expect(a.getSnapshot().status).toBe('signed-in');
@@ -149,7 +128,7 @@ describe('hostile3: another tab acts before this tab’s engine has arrived', ()
     await settle();
     expect(bus.log).toContainEqual(expect.objectContaining({ type: 'signed-out' }));
 
-    openGate();
+    engine.open();
     await settle();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(a.getSnapshot().status).toBe('signed-out');
@@ -168,12 +147,12 @@ describe('hostile3: another tab acts before this tab’s engine has arrived', ()
     window.history.replaceState(null, '', '/');
     cleanups.push(b.mount());
     const aItems = new Map(bItems);
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const a = new Session(sessionOptions({ lock, tokenStorage: mapAdapter(aItems, false), tabChannel: bus.channel() }));
     cleanups.push(a.mount());
 
     const rotated = await b.refresh();
-    openGate();
+    engine.open();
     await vi.waitFor(() => expect(a.getSnapshot().accessToken).toBe(rotated));
     expect(await a.getToken()).toBe(rotated);
     expect(model.counters.tokenRefresh).toBe(1);
@@ -193,16 +172,16 @@ describe('hostile3: engine download failures', () => {
     const { sessionId } = eager.getSnapshot();
 
     const bus = createBus();
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions({ tabChannel: bus.channel() }));
-    failLoad = true;
-    openGate();
+    engine.failLoad = true;
+    engine.open();
     session.logout();
     await settle();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(bus.log).toEqual([]); // nothing could be sent yet
 
-    failLoad = false;
+    engine.failLoad = false;
     await expect(session.getToken()).rejects.toMatchObject({ code: 'login_required' }); // the engine loads now
     await settle();
     expect(bus.log).toContainEqual({ type: 'signed-out', sessionId });
@@ -220,16 +199,16 @@ describe('hostile3: engine download failures', () => {
     await signIn(eager, model, first.navigate);
     window.history.replaceState(null, '', '/');
 
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const tab = bus.channel();
     const session = new Session(sessionOptions({ tabChannel: tab }));
-    failLoad = true;
+    engine.failLoad = true;
     cleanups.push(session.mount());
-    openGate();
+    engine.open();
     await settle();
     await new Promise((resolve) => setTimeout(resolve, 20));
 
-    failLoad = false;
+    engine.failLoad = false;
     window.dispatchEvent(new Event('online'));
     window.dispatchEvent(new Event('focus'));
     document.dispatchEvent(new Event('visibilitychange'));
@@ -243,13 +222,13 @@ describe('hostile3: mount/unmount before the engine arrives', () => {
   // Holds: unmounted before arrival → the arriving engine starts nothing.
   it('an engine arriving after the unmount starts no listeners or timers', async () => {
     fake.reset();
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const tab = createBus().channel();
     const wakeEvents = vi.fn(() => () => undefined);
     const session = new Session(sessionOptions({ tabChannel: tab, wakeEvents }));
     const unmount = session.mount();
     unmount();
-    openGate();
+    engine.open();
     await session.getToken().catch(() => undefined); // the engine has arrived
     await settle();
     expect(tab.subscriptions).toBe(0);
@@ -259,14 +238,14 @@ describe('hostile3: mount/unmount before the engine arrives', () => {
   // Holds: StrictMode's mount → unmount → mount before arrival starts the engine exactly once.
   it('StrictMode mount/unmount/mount before arrival starts the engine once', async () => {
     fake.reset();
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const tab = createBus().channel();
     const stop = vi.fn();
     const wakeEvents = vi.fn(() => stop);
     const session = new Session(sessionOptions({ tabChannel: tab, wakeEvents }));
     session.mount()();
     cleanups.push(session.mount());
-    openGate();
+    engine.open();
     await session.getToken().catch(() => undefined);
     await settle();
     expect(tab.subscriptions).toBe(1);
@@ -281,7 +260,7 @@ describe('hostile3: callbacks before the engine arrives', () => {
     const starter = sessionOptions();
     const callbackUrl = await startSignIn(new CozeSession(starter), model, starter.navigate, '/there');
     window.history.replaceState(null, '', callbackUrl);
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions());
     const one = session.handleRedirectCallback(callbackUrl);
     const two = session.handleRedirectCallback(callbackUrl);
@@ -289,7 +268,7 @@ describe('hostile3: callbacks before the engine arrives', () => {
     cleanups.push(session.mount());
     expect(two).toBe(one);
     expect(three).toBe(one);
-    openGate();
+    engine.open();
     await expect(one).resolves.toEqual({ returnTo: '/there', alreadySignedIn: false });
     expect(model.counters.tokenExchange).toBe(1);
   });
@@ -302,11 +281,11 @@ describe('hostile3: callbacks before the engine arrives', () => {
     const starter = sessionOptions();
     const callbackUrl = await startSignIn(new CozeSession(starter), model, starter.navigate, '/there');
     window.history.replaceState(null, '', callbackUrl);
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions());
     const callback = session.handleRedirectCallback(callbackUrl);
     session.logout();
-    openGate();
+    engine.open();
     await expect(callback).rejects.toMatchObject({ name: 'CozeAuthError' });
     expect(session.getSnapshot().status).toBe('signed-out');
     // The page sent the exchange from the session's constructor (the early exchange), before any
@@ -330,10 +309,10 @@ describe('hostile3: a callback whose engine download fails', () => {
     const callbackUrl = await startSignIn(new CozeSession(starter), model, starter.navigate, '/there');
     window.history.replaceState(null, '', callbackUrl);
     const state = new URL(callbackUrl).searchParams.get('state')!;
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions());
-    failLoad = true;
-    openGate();
+    engine.failLoad = true;
+    engine.open();
     const unmount = session.mount();
     cleanups.push(unmount);
     await expect(session.handleRedirectCallback(window.location.href)).rejects.toMatchObject({ code: 'network_error' });

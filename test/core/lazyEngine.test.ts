@@ -1,39 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
 import { sessionOptions, setupFakeCoze, signIn, startSignIn } from '../helpers/harness';
+import { gateSessionEngine } from '../helpers/lazyEngine';
 
-// The session engine is a chunk of its own that arrives after the first render. test/setup.ts
-// loads it up front for every other file; here each test gets a fresh copy of the session module
-// (vi.resetModules) whose engine import waits at a gate, or fails, as the test says.
+// The session engine is a chunk of its own that arrives after the first render (see
+// test/helpers/lazyEngine.ts for how these tests hold its import at a gate).
 
 const fake = setupFakeCoze();
-const ENGINE = '../../src/core/session/sessionEngine';
-
-let openGate: () => void = () => undefined;
-let failLoad = false;
-
-beforeEach(() => {
-  vi.resetModules();
-  failLoad = false;
-  const gate = new Promise<void>((resolve) => {
-    openGate = resolve;
-  });
-  vi.doMock(ENGINE, async (importOriginal) => {
-    await gate;
-    if (failLoad) throw new TypeError('Failed to fetch dynamically imported module');
-    return importOriginal();
-  });
-});
-
-afterEach(() => {
-  vi.doUnmock(ENGINE);
-});
-
-/** A CozeSession class from a fresh module graph: no engine loaded yet. */
-async function freshSessionClass(): Promise<typeof CozeSession> {
-  return (await import('../../src/core/session/CozeSession')).CozeSession;
-}
+const engine = gateSessionEngine();
 
 function recordingChannel(): TabChannel & { posted: TabMessage[] } {
   const posted: TabMessage[] = [];
@@ -53,7 +28,7 @@ async function storeASignIn() {
 describe('before the session engine arrives', () => {
   it('renders the stored sign-in at once; token calls wait for the engine, then answer', async () => {
     const { model, tokens } = await storeASignIn();
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions());
     expect(session.getSnapshot()).toMatchObject({ status: 'signed-in', accessToken: tokens.accessToken });
 
@@ -63,7 +38,7 @@ describe('before the session engine arrives', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(answered).toBeUndefined();
 
-    openGate();
+    engine.open();
     expect(await token).toBe(tokens.accessToken);
     expect(model.counters.tokenRefresh).toBe(0);
     unmount();
@@ -71,7 +46,7 @@ describe('before the session engine arrives', () => {
 
   it('signs out at once, and tells the other tabs once the engine has loaded', async () => {
     const { tokens } = await storeASignIn();
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const tabChannel = recordingChannel();
     const session = new Session(sessionOptions({ tabChannel }));
     const events: string[] = [];
@@ -84,7 +59,7 @@ describe('before the session engine arrives', () => {
     expect(events).toEqual(['signed-out']);
     expect(tabChannel.posted).toEqual([]);
 
-    openGate();
+    engine.open();
     await vi.waitFor(() => expect(tabChannel.posted).toContainEqual({ type: 'signed-out', sessionId: tokens.sessionId }));
     // The engine started after the sign-out: it neither restores the session nor asks for it back.
     expect(session.getSnapshot().status).toBe('signed-out');
@@ -98,14 +73,14 @@ describe('before the session engine arrives', () => {
     const callbackUrl = await startSignIn(new CozeSession(starter), model, starter.navigate, '/after');
     window.history.replaceState(null, '', callbackUrl);
 
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions());
     expect(session.getSnapshot().status).toBe('signing-in');
     const unmount = session.mount();
     expect(window.location.search).toBe('');
     expect(model.counters.tokenExchange).toBe(0);
 
-    openGate();
+    engine.open();
     await vi.waitFor(() => expect(session.getSnapshot().status).toBe('signed-in'));
     expect(model.counters.tokenExchange).toBe(1);
     unmount();
@@ -113,10 +88,10 @@ describe('before the session engine arrives', () => {
 
   it('a failed engine download is a typed network_error that leaks nothing; the next call tries again', async () => {
     const { tokens } = await storeASignIn();
-    const Session = await freshSessionClass();
+    const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions());
-    failLoad = true;
-    openGate();
+    engine.failLoad = true;
+    engine.open();
 
     const failure = (await session.getToken().catch((error: unknown) => error)) as Error & { code?: string };
     expect(failure).toMatchObject({ name: 'CozeAuthError', code: 'network_error' });
@@ -124,7 +99,7 @@ describe('before the session engine arrives', () => {
     // The stored sign-in is untouched: a failed download is not a sign-out.
     expect(session.getSnapshot().status).toBe('signed-in');
 
-    failLoad = false;
+    engine.failLoad = false;
     expect(await session.getToken()).toBe(tokens.accessToken);
   });
 });

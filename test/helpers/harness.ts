@@ -39,6 +39,14 @@ export async function startSignIn(session: CozeSession, model: CozeModel, naviga
   return model.approve(authorizeUrl);
 }
 
+/** Starts a sign-in in a throwaway session and lands this page on Coze's redirect, as the browser would. */
+export async function landOnCallback(model: CozeModel, returnTo = '/after'): Promise<string> {
+  const options = sessionOptions();
+  const callbackUrl = await startSignIn(new CozeSession(options), model, options.navigate, returnTo);
+  window.history.replaceState(null, '', callbackUrl);
+  return callbackUrl;
+}
+
 /** A full sign-in; the page "lands" on the callback URL first, like a real redirect. */
 export async function signIn(session: CozeSession, model: CozeModel, navigate: ReturnType<typeof vi.fn>, returnTo?: string) {
   const callbackUrl = await startSignIn(session, model, navigate, returnTo);

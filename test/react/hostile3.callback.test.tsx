@@ -3,8 +3,7 @@
 // eager again and only the error notice is lazy, so these tests now cut that chunk instead.
 import { render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CozeSession } from '../../src/core/session/CozeSession';
-import { sessionOptions, setupFakeCoze, startSignIn } from '../helpers/harness';
+import { sessionOptions, setupFakeCoze, landOnCallback } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const VIEW = ['../../src/react/AuthErrorNotice', '../../src/react/AuthErrorNotice.js'];
@@ -13,14 +12,6 @@ afterEach(() => {
   for (const path of VIEW) vi.doUnmock(path);
   vi.resetModules();
 });
-
-/** Starts a sign-in with the eager session and lands this page on Coze's redirect. */
-async function landOnCallback(returnTo = '/after') {
-  const options = sessionOptions();
-  const callbackUrl = await startSignIn(new CozeSession(options), fake.state.model, options.navigate, returnTo);
-  window.history.replaceState(null, '', callbackUrl);
-  return callbackUrl;
-}
 
 /** The library from a fresh module graph whose lazy error-notice chunk cannot be downloaded. */
 async function libraryWithoutTheViewChunk() {
@@ -52,7 +43,7 @@ describe('hostile3: the callback’s lazy chunk fails to load', () => {
   // failure, onSuccess / onRedirectCallback never run, and "Try again" sends a signed-in user back
   // to Coze for a second sign-in.
   it('a sign-in that succeeds still leaves for returnTo (onSuccess) when a chunk cannot load', async () => {
-    await landOnCallback('/after');
+    await landOnCallback(fake.state.model, '/after');
     const { lib, FreshSession } = await libraryWithoutTheViewChunk();
     const session = new FreshSession(sessionOptions());
     const onSuccess = vi.fn();
@@ -101,7 +92,7 @@ describe('hostile3: the callback’s lazy chunk fails to load', () => {
 
   // Holds: nothing loops (one exchange, the failed import is not retried in a render loop).
   it('does not loop: one exchange, a bounded number of renders', async () => {
-    await landOnCallback('/after');
+    await landOnCallback(fake.state.model, '/after');
     const { lib, FreshSession } = await libraryWithoutTheViewChunk();
     const session = new FreshSession(sessionOptions());
     let renders = 0;

@@ -5,16 +5,9 @@ import { StrictMode } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { CozeAuthProvider, CozeCallback } from '../../src/react/index';
-import { sessionOptions, setupFakeCoze, signIn, startSignIn } from '../helpers/harness';
+import { sessionOptions, setupFakeCoze, signIn, landOnCallback } from '../helpers/harness';
 
 const fake = setupFakeCoze();
-
-async function landOnCallback(returnTo = '/after') {
-  const options = sessionOptions();
-  const callbackUrl = await startSignIn(new CozeSession(options), fake.state.model, options.navigate, returnTo);
-  window.history.replaceState(null, '', callbackUrl);
-  return callbackUrl;
-}
 
 describe('hostile3: CozeCallback placement', () => {
   beforeEach(() => {
@@ -24,7 +17,7 @@ describe('hostile3: CozeCallback placement', () => {
   // Holds: remounting <CozeCallback> (router re-key) after the URL was cleaned joins the same
   // callback: one exchange, one navigation.
   it('a remounted CozeCallback joins the callback under way', async () => {
-    await landOnCallback('/after');
+    await landOnCallback(fake.state.model, '/after');
     const session = new CozeSession(sessionOptions());
     const onSuccess = vi.fn();
     const view = render(
@@ -51,7 +44,7 @@ describe('hostile3: CozeCallback placement', () => {
   // the clean URL is answered with the first callback's result, which already navigated, so this
   // CozeCallback neither navigates nor shows anything but "Signing you in…" — forever.
   it('a later visit to the callback route does not hang on "Signing you in…"', async () => {
-    await landOnCallback('/after');
+    await landOnCallback(fake.state.model, '/after');
     const session = new CozeSession(sessionOptions());
     const onSuccess = vi.fn();
     const first = render(

@@ -5,17 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { CozeAuthProvider, CozeCallback, RequireCozeAuth, useCozeAuth, useCozeSession } from '../../src/react/index';
 import { TEST_API_ORIGIN, TEST_CLIENT_ID, TEST_WEB_ORIGIN, flushAsync, testRedirectUri } from '../../src/testing/index';
-import { sessionOptions, signIn, startSignIn, setupFakeCoze } from '../helpers/harness';
+import { sessionOptions, signIn, setupFakeCoze, landOnCallback } from '../helpers/harness';
 
 const fake = setupFakeCoze();
-
-/** Signs in as far as Coze's redirect back; the page is left on the callback URL. */
-async function landOnCallback(returnTo = '/after') {
-  const first = sessionOptions();
-  const callbackUrl = await startSignIn(new CozeSession(first), fake.state.model, first.navigate, returnTo);
-  window.history.replaceState(null, '', callbackUrl);
-  return callbackUrl;
-}
 
 describe('callback page', () => {
   beforeEach(() => {
@@ -26,7 +18,7 @@ describe('callback page', () => {
   });
 
   it('5. a <CozeCallback> remounted mid-exchange still gets the result and calls onSuccess once', async () => {
-    await landOnCallback('/after');
+    await landOnCallback(fake.state.model, '/after');
     const session = new CozeSession(sessionOptions());
     fake.state.model.setLatency(300);
     const onSuccess = vi.fn();
@@ -57,7 +49,7 @@ describe('callback page', () => {
   });
 
   it('6. a <RequireCozeAuth> around the callback never starts a second sign-in', async () => {
-    await landOnCallback('/after');
+    await landOnCallback(fake.state.model, '/after');
     const options = sessionOptions();
     const session = new CozeSession(options);
     const onSuccess = vi.fn();
