@@ -28,6 +28,30 @@ export interface AppServerOptions {
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.map': 'application/json' };
 
+/** The client id every bench app signs in with, at the bench's IdP and at the local Coze. */
+export const BENCH_CLIENT_ID = 'bench-client';
+
+/** Where the bench's servers listen; filled in as they start. */
+export interface BenchOrigins {
+  idp: string;
+  cozeApi: string;
+  cozeWeb: string;
+}
+
+/** Each app's `window.BENCH_CONFIG`: its own routes on the app server, and the servers' origins. */
+export function benchConfigFor(origins: BenchOrigins): (libraryId: string, appOrigin: string) => BenchConfig {
+  return (libraryId, appOrigin) => ({
+    libraryId,
+    appOrigin,
+    redirectUri: `${appOrigin}/${libraryId}/callback`,
+    homeUrl: `${appOrigin}/${libraryId}/`,
+    clientId: BENCH_CLIENT_ID,
+    idpOrigin: origins.idp,
+    cozeApiOrigin: origins.cozeApi,
+    cozeWebOrigin: origins.cozeWeb,
+  });
+}
+
 /**
  * Serves the bench apps on http://localhost:PORT, a different origin from the OAuth servers on
  * 127.0.0.1, as in production. `/<library>/…` is that library's single-page app; hashed assets are

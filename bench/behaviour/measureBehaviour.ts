@@ -1,8 +1,8 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startFakeCozeServer } from '../../src/testing/node';
 import { LIBRARIES, ROOT, type Library, type LibraryId } from '../lib/libraries';
-import { startAppServer } from './appServer';
-import type { BenchConfig, TokenRequestsResult } from './apps/harness';
+import { BENCH_CLIENT_ID as CLIENT_ID, benchConfigFor, startAppServer, type BenchOrigins } from './appServer';
+import type { TokenRequestsResult } from './apps/harness';
 import { buildBehaviourApps } from './buildApps';
 import { RequestLog, sleep, type LoggedRequest } from './requestLog';
 import { startStandardOAuthServer } from './standardOAuthServer';
@@ -11,7 +11,6 @@ import { startStandardOAuthServer } from './standardOAuthServer';
 export const LATENCY_MS = 40;
 /** Concurrent token requests after expiry. */
 export const CALLERS = 50;
-const CLIENT_ID = 'bench-client';
 // Long enough that nothing refreshes during sign-in; the refresh scenario jumps past it.
 const ACCESS_TOKEN_TTL_SECONDS = 300;
 // Late requests (a StrictMode double exchange, a renew timer) still land in the count.
@@ -92,17 +91,8 @@ async function startServers(entries: Record<string, string>, outDir: string): Pr
   const log = new RequestLog();
   let offsetMs = 0;
   const now = () => Date.now() + offsetMs;
-  const origins = { idp: '', cozeApi: '', cozeWeb: '' };
-  const config = (libraryId: string, appOrigin: string): BenchConfig => ({
-    libraryId,
-    appOrigin,
-    redirectUri: `${appOrigin}/${libraryId}/callback`,
-    homeUrl: `${appOrigin}/${libraryId}/`,
-    clientId: CLIENT_ID,
-    idpOrigin: origins.idp,
-    cozeApiOrigin: origins.cozeApi,
-    cozeWebOrigin: origins.cozeWeb,
-  });
+  const origins: BenchOrigins = { idp: '', cozeApi: '', cozeWeb: '' };
+  const config = benchConfigFor(origins);
   const app = await startAppServer({ outDir, entries, config, latencyMs: LATENCY_MS, log });
   const idp = await startStandardOAuthServer({
     clientId: CLIENT_ID,

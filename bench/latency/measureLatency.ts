@@ -1,7 +1,6 @@
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { startFakeCozeServer } from '../../src/testing/node';
-import { startAppServer } from '../behaviour/appServer';
-import type { BenchConfig } from '../behaviour/apps/harness';
+import { BENCH_CLIENT_ID as CLIENT_ID, benchConfigFor, startAppServer, type BenchOrigins } from '../behaviour/appServer';
 import { RequestLog } from '../behaviour/requestLog';
 import { startStandardOAuthServer } from '../behaviour/standardOAuthServer';
 import { LIBRARIES, ROOT, type Library, type LibraryId } from '../lib/libraries';
@@ -38,7 +37,6 @@ export const LATENCY_RUNS = 5;
 export const HOVER_MS = 250;
 /** One frame at 60 Hz: the floor of "click → navigation starts". */
 export const FRAME_MS = 1000 / 60;
-const CLIENT_ID = 'bench-client';
 /** The yardstick app: a hand-written Coze sign-in in the same React app, no library. */
 export const REFERENCE = { id: 'reference', name: 'hand-written Coze PKCE sign-in (no library)' } as const;
 const TIMEOUT_MS = 20_000;
@@ -120,17 +118,8 @@ interface Servers {
 /** The bench's servers again, without their own added latency: Chromium's emulation is the network here. */
 async function startServers(outDir: string, apps: Awaited<ReturnType<typeof buildLatencyApps>>): Promise<Servers> {
   const log = new RequestLog();
-  const origins = { idp: '', cozeApi: '', cozeWeb: '' };
-  const config = (libraryId: string, appOrigin: string): BenchConfig => ({
-    libraryId,
-    appOrigin,
-    redirectUri: `${appOrigin}/${libraryId}/callback`,
-    homeUrl: `${appOrigin}/${libraryId}/`,
-    clientId: CLIENT_ID,
-    idpOrigin: origins.idp,
-    cozeApiOrigin: origins.cozeApi,
-    cozeWebOrigin: origins.cozeWeb,
-  });
+  const origins: BenchOrigins = { idp: '', cozeApi: '', cozeWeb: '' };
+  const config = benchConfigFor(origins);
   const app = await startAppServer({
     outDir,
     entries: Object.fromEntries(Object.entries(apps).map(([id, built]) => [id, built.entry])),

@@ -1,5 +1,5 @@
 // Hostile review 3: the window before the lazily loaded session engine arrives.
-// Tests marked "DEFECT" fail against the code under review; the others pin behaviour that held.
+// Tests marked "DEFECT" failed against the code under review (and pass since the fix); the others pin behaviour that held.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
 import { CozeSession } from '../../src/core/session/CozeSession';
@@ -44,6 +44,25 @@ function createBus() {
   return { channel, log };
 }
 
+/**
+ * Two tabs on localStorage: B signed in and running; A just reloaded, its shell restored the
+ * sign-in and its engine is still downloading (held at the gate).
+ */
+async function twoLocalStorageTabs() {
+  const model = fake.reset();
+  const lock = createLockRunner();
+  const bus = createBus();
+  const bOptions = sessionOptions({ lock, tokenStorage: 'localStorage', tabChannel: bus.channel() });
+  const b = new CozeSession(bOptions);
+  await signIn(b, model, bOptions.navigate);
+  window.history.replaceState(null, '', '/');
+  cleanups.push(b.mount());
+  const Session = await engine.freshSessionClass();
+  const a = new Session(sessionOptions({ lock, tokenStorage: 'localStorage', tabChannel: bus.channel() }));
+  cleanups.push(a.mount());
+  return { a, b, lock, model };
+}
+
 describe('hostile3: another tab acts before this tab’s engine has arrived', () => {
   // DEFECT. Two tabs share localStorage. Tab A reloads: its shell reads the stored sign-in and
   // renders it; its engine (which alone listens to other tabs) is still downloading. Meanwhile the
@@ -51,18 +70,7 @@ describe('hostile3: another tab acts before this tab’s engine has arrived', ()
   // engine arrives, start() re-reads storage with removed=false, so a missing record means nothing:
   // tab A stays signed in (and hands out the access token, later refreshes and writes it back).
   it('shared storage: a sign-out in another tab during the engine download signs this tab out', async () => {
-    const model = fake.reset();
-    const lock = createLockRunner();
-    const bus = createBus();
-    const bOptions = sessionOptions({ lock, tokenStorage: 'localStorage', tabChannel: bus.channel() });
-    const b = new CozeSession(bOptions);
-    await signIn(b, model, bOptions.navigate);
-    window.history.replaceState(null, '', '/');
-    cleanups.push(b.mount());
-
-    const Session = await engine.freshSessionClass();
-    const a = new Session(sessionOptions({ lock, tokenStorage: 'localStorage', tabChannel: bus.channel() }));
-    cleanups.push(a.mount());
+    const { a, b } = await twoLocalStorageTabs();
     expect(a.getSnapshot().status).toBe('signed-in');
 
     b.logout(); // the user signs out in tab B while A's engine downloads
@@ -80,17 +88,7 @@ describe('hostile3: another tab acts before this tab’s engine has arrived', ()
   // (Coze has no revocation, the refresh token still works) and writes it back to localStorage:
   // the sign-out is undone for every tab opened afterwards.
   it('shared storage: the tab that missed the sign-out does not write the ended sign-in back', async () => {
-    const model = fake.reset();
-    const lock = createLockRunner();
-    const bus = createBus();
-    const bOptions = sessionOptions({ lock, tokenStorage: 'localStorage', tabChannel: bus.channel() });
-    const b = new CozeSession(bOptions);
-    await signIn(b, model, bOptions.navigate);
-    window.history.replaceState(null, '', '/');
-    cleanups.push(b.mount());
-    const Session = await engine.freshSessionClass();
-    const a = new Session(sessionOptions({ lock, tokenStorage: 'localStorage', tabChannel: bus.channel() }));
-    cleanups.push(a.mount());
+    const { a, b, lock } = await twoLocalStorageTabs();
 
     b.logout();
     await settle();

@@ -1,5 +1,5 @@
 // Hostile review 3: the authorize request built without OidcClient (SigninState + WebStorageStateStore).
-// Tests marked "DEFECT" fail against the code under review; the others pin behaviour that held.
+// Tests marked "DEFECT" failed against the code under review (and pass since the fix); the others pin behaviour that held.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { rejection, sessionOptions, setupFakeCoze, startSignIn } from '../helpers/harness';
