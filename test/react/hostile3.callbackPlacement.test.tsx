@@ -1,5 +1,5 @@
 // Hostile review 3: where <CozeCallback> is rendered (no module mocking in this file: the lazy view
-// must share the provider's module graph). Tests marked "DEFECT" fail against the code under review.
+// must share the provider's module graph). Tests marked "DEFECT" failed against the code under review (and pass since the fix).
 import { render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
