@@ -7,6 +7,7 @@ import type { CozeAuthState } from '../core/session/types.js';
 import { useCozeAuthContext } from '../react/context.js';
 import { useCozeSelector } from '../react/useCozeSelector.js';
 import { cozeQueryKey } from './queryKeys.js';
+import { useCozeQueryCleanup } from './useCozeQueryCleanup.js';
 
 /** Options of {@link useCozeQuery}: TanStack Query's, minus the key and function it builds. */
 export type UseCozeQueryOptions<TData, TError = Error> = Omit<UseQueryOptions<TData, TError, TData, readonly unknown[]>, 'queryKey' | 'queryFn'>;
@@ -35,13 +36,25 @@ export function useCozeQuery<TData, TError = Error>(
   // The session id only: a token refresh must not re-render query consumers. Servers and
   // hydration see no session (as useCozeAuth sees `loading`): the query starts after hydration.
   const sessionId = useCozeSelector(selectSessionId);
+  useCozeQueryCleanup();
   const client = getCozeClient(session, clientOptions);
+  const { placeholderData } = options;
   return useQuery<TData, TError, TData, readonly unknown[]>({
     retry: (failureCount, error) =>
       !(isCozeAuthError(error) && !error.isTransient) && !isCozeUnauthorized(error) && failureCount < DEFAULT_RETRIES,
     ...options,
     queryKey: cozeQueryKey(sessionId, key),
     enabled: sessionId !== undefined && (options.enabled ?? true),
+    // Placeholder data never crosses sign-ins: not after sign-out, not from another user's query.
+    placeholderData:
+      typeof placeholderData === 'function'
+        ? (previous, previousQuery) =>
+            previousQuery?.queryKey[1] === sessionId
+              ? (placeholderData as (...args: [typeof previous, typeof previousQuery]) => typeof previous)(previous, previousQuery)
+              : undefined
+        : sessionId === undefined
+          ? undefined
+          : placeholderData,
     // A 401 was already renewed and retried once by the client itself; what reaches here is final.
     queryFn: (context) => queryFn(client, context),
   });

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { CozeAuthError } from '../core/errors.js';
 import type { CallbackResult } from '../core/session/types.js';
 import { useCozeAuthContext } from './context.js';
@@ -26,9 +26,9 @@ export interface CozeCallbackProps {
   retryReturnTo?: string;
 }
 
-// Callbacks mounted at the same moment share one result (the same promise): only the first one
-// navigates. The mark is dropped after this turn, so a later visit to the route leaves again.
-const navigating = new WeakSet<CallbackResult>();
+// Callbacks on screen together share one result (the same promise): only the first one navigates.
+// Its mark goes when it unmounts, so a later visit to the route leaves again.
+const navigatedBy = new WeakSet<CallbackResult>();
 
 /**
  * Render on your redirect route. Completes sign-in exactly once (StrictMode, duplicate mounts and
@@ -39,11 +39,16 @@ export function CozeCallback(props: CozeCallbackProps): ReactNode {
   const { session, onRedirectCallback } = useCozeAuthContext();
   const { messages } = useCozeMessages();
   // Undefined while the callback is under way; 'done' once it left for returnTo (or the app's handler ran).
+  // Undefined while the callback is under way; 'done' once it left for returnTo (or the app's handler ran).
   const [outcome, setOutcome] = useState<CozeAuthError | 'done'>();
-  const { onSuccess, onError } = props;
+  // The latest handlers, read when the outcome arrives: inline arrow props change identity on
+  // every render, and a re-render must not complete (or report) the sign-in a second time.
+  const handlers = useRef({ onSuccess: props.onSuccess, onError: props.onError, onRedirectCallback });
+  handlers.current = { onSuccess: props.onSuccess, onError: props.onError, onRedirectCallback };
 
   useEffect(() => {
     let active = true;
+    let navigated: CallbackResult | undefined;
     // Read in the effect, never in render (servers have no window). The session strips code/state
     // at once; a remount (StrictMode, router re-key, Suspense) sees the clean URL and the session
     // answers it with the outcome of the callback already under way.
@@ -51,22 +56,24 @@ export function CozeCallback(props: CozeCallbackProps): ReactNode {
       (result) => {
         if (!active) return;
         setOutcome('done');
-        if (navigating.has(result)) return;
-        navigating.add(result);
-        setTimeout(() => navigating.delete(result));
-        (onSuccess ?? onRedirectCallback ?? replaceLocation)(result.returnTo);
+        if (navigatedBy.has(result)) return;
+        navigated = result;
+        navigatedBy.add(result);
+        const { onSuccess, onRedirectCallback: leave } = handlers.current;
+        (onSuccess ?? leave ?? replaceLocation)(result.returnTo);
       },
       // The session only ever rejects with a CozeAuthError.
       (failure: CozeAuthError) => {
         if (!active) return;
         setOutcome(failure);
-        onError?.(failure);
+        handlers.current.onError?.(failure);
       },
     );
     return () => {
       active = false;
+      if (navigated) navigatedBy.delete(navigated);
     };
-  }, [session, onSuccess, onError, onRedirectCallback]);
+  }, [session]);
 
   if (outcome === 'done') return null;
   if (outcome) {

@@ -6,7 +6,7 @@ import { useCozeMessages } from './i18n/context.js';
 // that never fails a sign-in never downloads them.
 let loaded: ((props: AuthErrorNoticeProps) => ReactNode) | undefined;
 
-/** The plainest notice, from the initial chunk alone: while the real one loads, or if it cannot. */
+/** The plainest notice, from the initial chunk alone, for when the real one cannot load. */
 function PlainNotice({ error, login }: AuthErrorNoticeProps): ReactNode {
   const { messages } = useCozeMessages();
   return (
@@ -19,7 +19,11 @@ function PlainNotice({ error, login }: AuthErrorNoticeProps): ReactNode {
   );
 }
 
-/** {@link AuthErrorNotice}, loaded on first use; a plain notice if that load fails (offline, a redeploy). */
+/**
+ * {@link AuthErrorNotice}, loaded on first use; a plain notice if that load fails (offline, a
+ * redeploy). Nothing shows while it loads: the plain notice's `error.message` is English for
+ * developers, and one alert is announced, not two.
+ */
 export function LazyAuthErrorNotice(props: AuthErrorNoticeProps): ReactNode {
   const [Notice, setNotice] = useState(() => loaded);
   useEffect(() => {

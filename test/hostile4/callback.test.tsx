@@ -80,7 +80,7 @@ describe('hostile4: <CozeCallback> navigates once', () => {
       </CozeAuthProvider>,
     );
     await waitFor(() => expect(reported).toHaveBeenCalledTimes(1));
-    const first = reported.mock.calls[0][0];
+    const first = reported.mock.calls[0]?.[0];
     await tick();
     act(() => bump());
     await tick();

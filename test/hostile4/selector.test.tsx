@@ -85,6 +85,6 @@ describe('hostile4: useCozeSelector behind the hooks', () => {
     expect(screen.getByText(token!, { selector: 'i' })).toBeTruthy();
     expect(screen.getByText(token!, { selector: 'b' })).toBeTruthy();
     // Every commit paired A and B on the same token.
-    for (let i = 0; i + 1 < commits.length; i += 2) expect(commits[i].slice(2)).toBe(commits[i + 1].slice(2));
+    for (let i = 0; i + 1 < commits.length; i += 2) expect(commits[i]?.slice(2)).toBe(commits[i + 1]?.slice(2));
   });
 });

@@ -1,16 +1,15 @@
 import type { Clock } from '../clock.js';
 import { resolveCozeConfig, type CozeAuthOptions, type ResolvedCozeConfig } from '../config.js';
-import { CozeAuthError } from '../errors.js';
 import type { FetchLike } from '../protocol/tokenClient.js';
 import { authorizationResponseState, stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
-import { sendEarlyExchange, takeEarlyExchange } from '../protocol/earlyExchange.js';
+import { sendEarlyExchange } from '../protocol/earlyExchange.js';
 import { resolveTokenStorage } from '../storage/storageAdapters.js';
 import { TokenStore, type StoredTokens } from '../storage/tokenStore.js';
 import { forgetPendingSignIn, hasPendingTransaction, usableTransactionStorage } from '../storage/transactionStorage.js';
 import type { TabLocks } from '../browser/lock.js';
 import type { TabChannel } from '../browser/tabChannel.js';
 import { runOncePerCallback } from './callbackRegistry.js';
-import { loadSignInFlow, reportListenerError, toCozeAuthError } from './sessionSupport.js';
+import { chunkLoader, loadSignInFlow, reportListenerError, toCozeAuthError } from './sessionSupport.js';
 import { initialLifecycle, reduce, toAuthState, type LifecycleAction, type LifecycleState } from './lifecycle.js';
 import type { WakeEventSource } from './refreshScheduler.js';
 import type { SessionEngine, SessionHost } from './sessionEngine.js';
@@ -19,19 +18,7 @@ import type { CallbackResult, CozeAuthEvent, CozeAuthState, GetTokenOptions, Log
 // The engine (refresh, other tabs, timers, the code exchange) is a chunk of its own: the first
 // render needs only the stored state, so it does not wait for the engine's download. Once loaded
 // it is kept here, and sessions created afterwards get it at once.
-let engineModule: typeof import('./sessionEngine.js') | undefined;
-let engineLoad: Promise<typeof import('./sessionEngine.js')> | undefined;
-/** Loads the session engine (once per page; a failed load is tried again on the next call). */
-export function loadSessionEngine(): Promise<typeof import('./sessionEngine.js')> {
-  engineLoad ??= import('./sessionEngine.js').then(
-    (loaded) => (engineModule = loaded),
-    (cause: unknown) => {
-      engineLoad = undefined;
-      throw new CozeAuthError('network_error', 'Could not load the session code.', { cause });
-    },
-  );
-  return engineLoad;
-}
+export const loadSessionEngine = chunkLoader(() => import('./sessionEngine.js'), 'session code');
 
 /** Everything {@link CozeSession} can be given; all but the {@link CozeAuthOptions} are for tests and unusual hosts. */
 export interface CozeSessionOptions extends CozeAuthOptions {
@@ -92,7 +79,7 @@ export class CozeSession {
     this.#pendingCallbackUrl = this.#recognizeCallback();
     this.#lifecycle = initialLifecycle(this.#store.read(), this.#pendingCallbackUrl !== undefined);
     this.#snapshot = toAuthState(this.#lifecycle);
-    if (engineModule) this.#engine = this.#createEngine(engineModule);
+    if (loadSessionEngine.loaded) this.#engine = this.#createEngine(loadSessionEngine.loaded);
     // In a browser the engine's download starts now and overlaps the app's first render (and the
     // sign-in flow's too, on a callback). Servers never load either.
     else if (globalThis.document) void this.#loadEngine().catch(() => undefined);
@@ -221,7 +208,6 @@ export class CozeSession {
       if (generation !== undefined) {
         // A used code is never retried: its pending sign-in goes too, had the flow not got to it.
         forgetPendingSignIn(this.#transactions, this.config.clientId, state as string);
-        takeEarlyExchange(this.config.clientId, state as string)?.controller.abort();
         this.#dispatch({ type: 'sign-in-failed', generation, error, keepSession: true });
       } else {
         this.#dispatch({ type: 'error-reported', error });

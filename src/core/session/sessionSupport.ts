@@ -14,14 +14,28 @@ export function reportListenerError(error: unknown): void {
   else globalThis.setTimeout(() => { throw error; }, 0);
 }
 
-// The sign-in flow, with oidc-client-ts, loads on demand (the bundler fetches its chunks together).
-let signInFlowModule: Promise<typeof import('./signInFlow.js')> | undefined;
-export function loadSignInFlow(): Promise<typeof import('./signInFlow.js')> {
-  if (!signInFlowModule) {
-    signInFlowModule = import('./signInFlow.js').catch((cause: unknown) => {
-      signInFlowModule = undefined;
-      throw new CozeAuthError('network_error', 'Could not load the sign-in code.', { cause });
-    });
-  }
-  return signInFlowModule;
+/** A lazily loaded chunk: `load()` fetches it once per page; `loaded` holds it once it has arrived. */
+export interface ChunkLoader<T> {
+  (): Promise<T>;
+  loaded: T | undefined;
 }
+
+/** Loads a chunk on first call; a failed download is a `network_error`, tried again on the next call. */
+export function chunkLoader<T>(load: () => Promise<T>, what: string): ChunkLoader<T> {
+  let pending: Promise<T> | undefined;
+  const loader: ChunkLoader<T> = Object.assign(
+    () =>
+      (pending ??= load().then(
+        (chunk) => (loader.loaded = chunk),
+        (cause: unknown) => {
+          pending = undefined;
+          throw new CozeAuthError('network_error', `Could not load the ${what}.`, { cause });
+        },
+      )),
+    { loaded: undefined },
+  );
+  return loader;
+}
+
+/** The sign-in flow, with oidc-client-ts (the bundler fetches its chunks together). */
+export const loadSignInFlow = chunkLoader(() => import('./signInFlow.js'), 'sign-in code');
