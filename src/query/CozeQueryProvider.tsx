@@ -14,8 +14,8 @@ export interface CozeQueryProviderProps {
 
 /**
  * The TanStack Query side of react-coze-auth: renders inside `<CozeAuthProvider>`, gives
- * `useCozeQuery` a query client (yours, a surrounding one, or its own) and removes every cached
- * Coze query when the session signs out. Apps that never call `useCozeQuery` leave it out, and
+ * `useCozeQuery` a query client (yours, a surrounding one, or its own) and removes a sign-in's
+ * cached Coze queries when it ends (see `useCozeQueryCleanup`). Apps that never call `useCozeQuery` leave it out, and
  * with it TanStack Query.
  *
  * @example
