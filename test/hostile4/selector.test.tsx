@@ -1,5 +1,5 @@
 import { act, render, screen } from '@testing-library/react';
-import { StrictMode, Suspense, startTransition, use, useLayoutEffect, useState } from 'react';
+import { StrictMode, Suspense, startTransition, useLayoutEffect, useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { CozeAuthProvider, useCozeAuth, useCozeToken } from '../../src/react/index';
 import { createTestCozeAuth } from '../../src/testing/index';
@@ -42,6 +42,9 @@ describe('hostile4: useCozeSelector behind the hooks', () => {
     const commits: string[] = [];
     let resolveData!: (v: string) => void;
     const data = new Promise<string>((resolve) => (resolveData = resolve));
+    // Suspends by throwing the promise (what React 18 and 19 both understand; `use` is React 19 only).
+    let loaded: string | undefined;
+    void data.then((value) => (loaded = value));
     function A() {
       const { accessToken } = useCozeAuth();
       useLayoutEffect(() => void commits.push(`A:${accessToken}`));
@@ -53,7 +56,8 @@ describe('hostile4: useCozeSelector behind the hooks', () => {
       return <b>{accessToken}</b>;
     }
     function Slow() {
-      return <span>{use(data)}</span>;
+      if (loaded === undefined) throw data;
+      return <span>{loaded}</span>;
     }
     let show!: (v: boolean) => void;
     function App() {
