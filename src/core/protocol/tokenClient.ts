@@ -1,6 +1,5 @@
 import { systemClock, type Clock } from '../clock.js';
 import { CozeAuthError } from '../errors.js';
-import { authorizationCodeBody, tokenRequestInit, type EarlyExchange } from './earlyExchange.js';
 import { parseTokenBody, type TokenResponse } from './tokenResponse.js';
 
 /** The `fetch` signature the token client needs; inject one for tests or custom transports. */
@@ -30,10 +29,10 @@ interface RawAnswer {
  * accepted and never answered (captive portals, proxies, mobile networks) must end in a transient
  * `network_error`, not a promise that never settles and holds every caller of the refresh.
  */
-function sendWithTimeout(ctx: TokenClientContext, payload: Record<string, string>, early?: EarlyExchange): Promise<RawAnswer> {
+function sendWithTimeout(ctx: TokenClientContext, payload: Record<string, string>): Promise<RawAnswer> {
   const doFetch = ctx.fetch ?? ((input, options) => globalThis.fetch(input, options));
   const clock = ctx.clock ?? systemClock;
-  const controller = early?.controller ?? new AbortController();
+  const controller = new AbortController();
   let timer: unknown;
   const timedOut = new Promise<never>((_, reject) => {
     timer = clock.setTimeout(() => {
@@ -44,7 +43,14 @@ function sendWithTimeout(ctx: TokenClientContext, payload: Record<string, string
   const exchange = (async (): Promise<RawAnswer> => {
     let response: Response;
     try {
-      response = await (early?.response ?? doFetch(ctx.tokenEndpoint, tokenRequestInit(payload, controller.signal)));
+      response = await doFetch(ctx.tokenEndpoint, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(payload),
+        credentials: 'omit',
+        cache: 'no-store',
+        signal: controller.signal,
+      });
     } catch (cause) {
       throw new CozeAuthError('network_error', 'Could not reach the Coze token endpoint.', { cause });
     }
@@ -118,9 +124,8 @@ async function postTokenRequest(
   ctx: TokenClientContext,
   payload: Record<string, string>,
   secrets: readonly string[],
-  early?: EarlyExchange,
 ): Promise<TokenResponse> {
-  const { response, body, parsed } = await sendWithTimeout(ctx, payload, early);
+  const { response, body, parsed } = await sendWithTimeout(ctx, payload);
   const logid = readLogid(response, body);
   const oauthError = parsed ? readOAuthError(body) : undefined;
   const status = response.status;
@@ -154,16 +159,21 @@ async function postTokenRequest(
 }
 
 /**
- * Exchanges an authorization code for tokens (`grant_type=authorization_code`, JSON body). With
- * `early`, the same request already sent (see earlyExchange.ts) is awaited instead of a new one.
+ * Exchanges an authorization code for tokens (`grant_type=authorization_code`, JSON body).
  * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.5
  */
-export function authorizationCodeGrantRequest(
-  ctx: TokenClientContext,
-  grant: AuthorizationCodeGrant,
-  early?: EarlyExchange,
-): Promise<TokenResponse> {
-  return postTokenRequest(ctx, authorizationCodeBody(ctx.clientId, grant), [grant.code, grant.codeVerifier], early);
+export function authorizationCodeGrantRequest(ctx: TokenClientContext, grant: AuthorizationCodeGrant): Promise<TokenResponse> {
+  return postTokenRequest(
+    ctx,
+    {
+      grant_type: 'authorization_code',
+      client_id: ctx.clientId,
+      redirect_uri: grant.redirectUri,
+      code: grant.code,
+      code_verifier: grant.codeVerifier,
+    },
+    [grant.code, grant.codeVerifier],
+  );
 }
 
 /**

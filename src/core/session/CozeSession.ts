@@ -2,10 +2,9 @@ import type { Clock } from '../clock.js';
 import { resolveCozeConfig, type CozeAuthOptions, type ResolvedCozeConfig } from '../config.js';
 import type { FetchLike } from '../protocol/tokenClient.js';
 import { authorizationResponseState, stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
-import { sendEarlyExchange } from '../protocol/earlyExchange.js';
 import { resolveTokenStorage } from '../storage/storageAdapters.js';
 import { TokenStore, type StoredTokens } from '../storage/tokenStore.js';
-import { forgetPendingSignIn, hasPendingTransaction, usableTransactionStorage } from '../storage/transactionStorage.js';
+import { forgetPendingSignIn, hasPendingTransaction } from '../storage/transactionStorage.js';
 import type { TabLocks } from '../browser/lock.js';
 import type { TabChannel } from '../browser/tabChannel.js';
 import { runOncePerCallback } from './callbackRegistry.js';
@@ -178,12 +177,7 @@ export class CozeSession {
     const redirect = new URL(this.config.redirectUri);
     const here = new URL(href);
     if (!state || here.origin !== redirect.origin || here.pathname !== redirect.pathname) return undefined;
-    if (!hasPendingTransaction(this.#transactions, this.config.clientId, state)) return undefined;
-    // A pending sign-in for this state is the state check: the exchange can leave now, overlapping
-    // the download of the sign-in code, which takes it over.
-    const transactions = this.#transactions ?? usableTransactionStorage();
-    if (transactions) sendEarlyExchange(this.config, transactions, state, href, this.#options.fetch);
-    return href;
+    return hasPendingTransaction(this.#transactions, this.config.clientId, state) ? href : undefined;
   }
 
   async #completeCallback(url: string, state: string | null): Promise<CallbackResult> {
@@ -252,6 +246,11 @@ export class CozeSession {
 
   /** Signs out here and in every tab sharing the storage or this sign-in. Coze has no revocation endpoint; tokens are dropped. */
   logout(): void {
+    // A callback recognised on this page and not started yet is dropped with its pending sign-in:
+    // the mount that follows must not sign the user back in.
+    const pending = this.#pendingCallbackUrl;
+    this.#pendingCallbackUrl = undefined;
+    if (pending) forgetPendingSignIn(this.#transactions, this.config.clientId, authorizationResponseState(pending) as string);
     if (this.#engine) {
       this.#engine.endSession('logout', undefined);
       return;

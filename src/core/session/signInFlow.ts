@@ -4,7 +4,6 @@ import type { ResolvedCozeConfig } from '../config.js';
 import { CozeAuthError } from '../errors.js';
 import { createAuthorizationRequest, takeAuthorizationTransaction } from '../protocol/authorizationRequest.js';
 import { parseCallbackUrl } from '../protocol/authorizationResponse.js';
-import { takeEarlyExchange } from '../protocol/earlyExchange.js';
 import { stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
 import { authorizationCodeGrantRequest, type TokenClientContext } from '../protocol/tokenClient.js';
 import type { TokenResponse } from '../protocol/tokenResponse.js';
@@ -47,10 +46,8 @@ export function startAuthorization(
   return createAuthorizationRequest(config, transactions ?? resolveTransactionStorage(), path);
 }
 
-/** Drops the pending sign-in of a callback that will not be completed (single use), and any early exchange. */
+/** Drops the pending sign-in of a callback that will not be completed (single use). */
 export async function abandonAuthorization(config: ResolvedCozeConfig, transactions: Storage | undefined, callbackUrl: string): Promise<void> {
-  const { state } = parseCallbackUrl(callbackUrl);
-  takeEarlyExchange(config.clientId, state)?.controller.abort();
   await takeAuthorizationTransaction(config, transactions ?? resolveTransactionStorage(), callbackUrl).catch(() => undefined);
 }
 
@@ -72,27 +69,20 @@ export async function completeAuthorization(
   callbackUrl: string,
 ): Promise<CompletedAuthorization> {
   const params = parseCallbackUrl(callbackUrl);
-  const early = takeEarlyExchange(config.clientId, params.state);
-  let response: TokenResponse;
-  let returnTo: string | undefined;
-  try {
-    const transaction = await takeAuthorizationTransaction(config, transactions ?? resolveTransactionStorage(), callbackUrl);
-    if (params.error) {
-      const description = params.errorDescription ? `: ${params.errorDescription}` : '.';
-      throw params.error === 'access_denied'
-        ? new CozeAuthError('access_denied', `Sign-in was cancelled on Coze${description}`, { oauthError: 'access_denied' })
-        : new CozeAuthError('authorization_error', `Coze could not sign you in (${params.error})${description}`, {
-            oauthError: params.error,
-          });
-    }
-    const grant = { code: params.code ?? '', codeVerifier: transaction.codeVerifier, redirectUri: transaction.redirectUri };
-    // The early request is this exchange only if it sent exactly this grant.
-    const sameGrant = early?.code === grant.code && early.codeVerifier === grant.codeVerifier && early.redirectUri === grant.redirectUri;
-    response = await authorizationCodeGrantRequest(tokenClient, grant, sameGrant ? early : undefined);
-    ({ returnTo } = transaction);
-  } finally {
-    early?.controller.abort(); // done with, or not this sign-in's: either way nothing waits for it
+  const transaction = await takeAuthorizationTransaction(config, transactions ?? resolveTransactionStorage(), callbackUrl);
+  if (params.error) {
+    const description = params.errorDescription ? `: ${params.errorDescription}` : '.';
+    throw params.error === 'access_denied'
+      ? new CozeAuthError('access_denied', `Sign-in was cancelled on Coze${description}`, { oauthError: 'access_denied' })
+      : new CozeAuthError('authorization_error', `Coze could not sign you in (${params.error})${description}`, {
+          oauthError: params.error,
+        });
   }
+  const response = await authorizationCodeGrantRequest(tokenClient, {
+    code: params.code ?? '',
+    codeVerifier: transaction.codeVerifier,
+    redirectUri: transaction.redirectUri,
+  });
   // Re-validated: sessionStorage may have been altered during the round trip.
-  return { response, returnTo: toSameOriginPath(returnTo ?? '/', currentOrigin()) ?? '/' };
+  return { response, returnTo: toSameOriginPath(transaction.returnTo ?? '/', currentOrigin()) ?? '/' };
 }
