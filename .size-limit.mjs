@@ -12,9 +12,9 @@ if (!existsSync(`${dir}/manifest.json`)) {
 const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));
 
 // The initial entry is what delays an app's first render: the session's eager shell (stored state,
-// the redirect, recognising a callback and sending its code exchange at once), the provider and the
-// components. The session engine (refresh, other tabs, timers), the sign-in flow with
-// oidc-client-ts and the error notice with its texts are lazy chunks, counted in the total.
+// the redirect, recognising a callback), the provider and the components. The session engine
+// (refresh, other tabs, timers), the sign-in flow with oidc-client-ts and the error notice with its
+// texts are lazy chunks, counted in the total.
 // Every export grew past its first 6.5 kB with features asked for since: the 401 rule around
 // @coze/api's axios instance (0.7 kB), the TanStack binding's own provider and cleanup, and a
 // selector hook so useCozeToken re-renders only for its slice. /testing grew with the chat
@@ -24,7 +24,7 @@ export default [
     name: 'react-coze-auth — initial entry of an app using the provider, login button, callback and a token (oidc-client-ts stays lazy)',
     path: manifest.minimal.initial,
     gzip: true,
-    limit: '6 kB',
+    limit: '5.75 kB',
   },
   {
     name: 'react-coze-auth — initial: every export of the main entry',
@@ -33,7 +33,7 @@ export default [
     limit: '7.5 kB',
   },
   {
-    name: 'react-coze-auth — total: initial + lazy chunks (session engine, sign-in flow with oidc-client-ts, callback view)',
+    name: 'react-coze-auth — total: initial + lazy chunks (session engine, sign-in flow with oidc-client-ts, error notice)',
     path: `${dir}/main/**/*.js`,
     gzip: true,
     limit: '20 kB',
