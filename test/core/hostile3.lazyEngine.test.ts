@@ -45,22 +45,25 @@ function createBus() {
 }
 
 /**
- * Two tabs on localStorage: B signed in and running; A just reloaded, its shell restored the
- * sign-in and its engine is still downloading (held at the gate).
+ * Two tabs sharing one sign-in: B signed in and running; A just (re)loaded, its shell restored the
+ * sign-in and its engine is still downloading (held at the gate). Either both on localStorage, or
+ * A a duplicate of B in sessionStorage mode (its own copy of B's storage).
  */
-async function twoLocalStorageTabs() {
+async function twoTabs(kind: 'localStorage' | 'duplicated' = 'localStorage') {
   const model = fake.reset();
   const lock = createLockRunner();
   const bus = createBus();
-  const bOptions = sessionOptions({ lock, tokenStorage: 'localStorage', tabChannel: bus.channel() });
+  const bItems = new Map<string, string>();
+  const storage = (items: Map<string, string>) => (kind === 'localStorage' ? 'localStorage' : mapAdapter(items, false));
+  const bOptions = sessionOptions({ lock, tokenStorage: storage(bItems), tabChannel: bus.channel() });
   const b = new CozeSession(bOptions);
   await signIn(b, model, bOptions.navigate);
   window.history.replaceState(null, '', '/');
   cleanups.push(b.mount());
   const Session = await engine.freshSessionClass();
-  const a = new Session(sessionOptions({ lock, tokenStorage: 'localStorage', tabChannel: bus.channel() }));
+  const a = new Session(sessionOptions({ lock, tokenStorage: storage(new Map(bItems)), tabChannel: bus.channel() }));
   cleanups.push(a.mount());
-  return { a, b, lock, model };
+  return { a, b, lock, model, bus };
 }
 
 describe('hostile3: another tab acts before this tab’s engine has arrived', () => {
@@ -70,7 +73,7 @@ describe('hostile3: another tab acts before this tab’s engine has arrived', ()
   // engine arrives, start() re-reads storage with removed=false, so a missing record means nothing:
   // tab A stays signed in (and hands out the access token, later refreshes and writes it back).
   it('shared storage: a sign-out in another tab during the engine download signs this tab out', async () => {
-    const { a, b } = await twoLocalStorageTabs();
+    const { a, b } = await twoTabs();
     expect(a.getSnapshot().status).toBe('signed-in');
 
     b.logout(); // the user signs out in tab B while A's engine downloads
@@ -88,7 +91,7 @@ describe('hostile3: another tab acts before this tab’s engine has arrived', ()
   // (Coze has no revocation, the refresh token still works) and writes it back to localStorage:
   // the sign-out is undone for every tab opened afterwards.
   it('shared storage: the tab that missed the sign-out does not write the ended sign-in back', async () => {
-    const { a, b, lock } = await twoLocalStorageTabs();
+    const { a, b, lock } = await twoTabs();
 
     b.logout();
     await settle();
@@ -106,20 +109,7 @@ describe('hostile3: another tab acts before this tab’s engine has arrived', ()
   // only by a tab holding a NEWER rotation), so the sign-out is never learnt: this tab stays signed
   // in with a sign-in the user ended, and will keep refreshing it.
   it('duplicated sessionStorage tab: a sign-out in the other copy during the engine download is not lost', async () => {
-    const model = fake.reset();
-    const lock = createLockRunner();
-    const bus = createBus();
-    const bItems = new Map<string, string>();
-    const bOptions = sessionOptions({ lock, tokenStorage: mapAdapter(bItems, false), tabChannel: bus.channel() });
-    const b = new CozeSession(bOptions);
-    await signIn(b, model, bOptions.navigate);
-    window.history.replaceState(null, '', '/');
-    cleanups.push(b.mount());
-
-    const aItems = new Map(bItems); // the tab was duplicated: sessionStorage copied
-    const Session = await engine.freshSessionClass();
-    const a = new Session(sessionOptions({ lock, tokenStorage: mapAdapter(aItems, false), tabChannel: bus.channel() }));
-    cleanups.push(a.mount());
+    const { a, b, bus } = await twoTabs('duplicated'); // the tab was duplicated: sessionStorage copied
     expect(a.getSnapshot().status).toBe('signed-in');
 
     b.logout();
@@ -135,20 +125,7 @@ describe('hostile3: another tab acts before this tab’s engine has arrived', ()
   // Holds: a refresh in the other copy while this tab downloads its engine is caught up by the
   // engine's start (sync-request → hand-over).
   it('duplicated sessionStorage tab: a refresh in the other copy during the engine download is adopted', async () => {
-    const model = fake.reset();
-    const lock = createLockRunner();
-    const bus = createBus();
-    const bItems = new Map<string, string>();
-    const bOptions = sessionOptions({ lock, tokenStorage: mapAdapter(bItems, false), tabChannel: bus.channel() });
-    const b = new CozeSession(bOptions);
-    await signIn(b, model, bOptions.navigate);
-    window.history.replaceState(null, '', '/');
-    cleanups.push(b.mount());
-    const aItems = new Map(bItems);
-    const Session = await engine.freshSessionClass();
-    const a = new Session(sessionOptions({ lock, tokenStorage: mapAdapter(aItems, false), tabChannel: bus.channel() }));
-    cleanups.push(a.mount());
-
+    const { a, b, model } = await twoTabs('duplicated');
     const rotated = await b.refresh();
     engine.open();
     await vi.waitFor(() => expect(a.getSnapshot().accessToken).toBe(rotated));
