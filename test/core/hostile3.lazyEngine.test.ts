@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { mapAdapter, sessionOptions, setupFakeCoze, signIn, startSignIn } from '../helpers/harness';
+import { mapAdapter, sessionOptions, setupFakeCoze, signIn, landOnCallback } from '../helpers/harness';
 import { gateSessionEngine } from '../helpers/lazyEngine';
 import { TEST_CLIENT_ID as CLIENT_ID, createTestTabLocks as createLockRunner, flushAsync as settle } from '../../src/testing/index';
 
@@ -232,9 +232,7 @@ describe('hostile3: callbacks before the engine arrives', () => {
   // Holds: two handleRedirectCallback calls (and the mount's) share one promise and one exchange.
   it('handleRedirectCallback twice before arrival: one exchange, same promise', async () => {
     const model = fake.reset();
-    const starter = sessionOptions();
-    const callbackUrl = await startSignIn(new CozeSession(starter), model, starter.navigate, '/there');
-    window.history.replaceState(null, '', callbackUrl);
+    const callbackUrl = await landOnCallback(model, '/there');
     const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions());
     const one = session.handleRedirectCallback(callbackUrl);
@@ -253,9 +251,7 @@ describe('hostile3: callbacks before the engine arrives', () => {
   // code at Coze, minting a refresh token that nobody keeps and Coze cannot revoke.
   it('a sign-out before the engine arrives abandons the pending code exchange', async () => {
     const model = fake.reset();
-    const starter = sessionOptions();
-    const callbackUrl = await startSignIn(new CozeSession(starter), model, starter.navigate, '/there');
-    window.history.replaceState(null, '', callbackUrl);
+    const callbackUrl = await landOnCallback(model, '/there');
     const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions());
     const callback = session.handleRedirectCallback(callbackUrl);
@@ -278,9 +274,7 @@ describe('hostile3: a callback whose engine download fails', () => {
   // it 15 minutes on (with the localStorage fallback: across browser sessions).
   it('no verifier is left behind when the callback fails because the engine could not load', async () => {
     const model = fake.reset();
-    const starter = sessionOptions();
-    const callbackUrl = await startSignIn(new CozeSession(starter), model, starter.navigate, '/there');
-    window.history.replaceState(null, '', callbackUrl);
+    const callbackUrl = await landOnCallback(model, '/there');
     const state = new URL(callbackUrl).searchParams.get('state')!;
     const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions());

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
-import { sessionOptions, setupFakeCoze, signIn, startSignIn } from '../helpers/harness';
+import { sessionOptions, setupFakeCoze, signIn, landOnCallback } from '../helpers/harness';
 import { gateSessionEngine } from '../helpers/lazyEngine';
 
 // The session engine is a chunk of its own that arrives after the first render (see
@@ -69,9 +69,7 @@ describe('before the session engine arrives', () => {
 
   it('strips the code from the address bar at mount, before the engine (and the exchange) arrive', async () => {
     const model = fake.reset();
-    const starter = sessionOptions();
-    const callbackUrl = await startSignIn(new CozeSession(starter), model, starter.navigate, '/after');
-    window.history.replaceState(null, '', callbackUrl);
+    await landOnCallback(model, '/after');
 
     const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions());
