@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { CozeAuthError } from '../errors.js';
 import { resolveCozeConfig, type CozeAuthOptions, type ResolvedCozeConfig } from '../config.js';
 import type { FetchLike } from '../protocol/tokenClient.js';
 import { authorizationResponseState, stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
@@ -12,7 +13,7 @@ import { chunkLoader, loadSignInFlow, reportListenerError, toCozeAuthError } fro
 import { initialLifecycle, reduce, toAuthState, type LifecycleAction, type LifecycleState } from './lifecycle.js';
 import type { WakeEventSource } from './refreshScheduler.js';
 import type { SessionEngine, SessionHost } from './sessionEngine.js';
-import type { CallbackResult, CozeAuthEvent, CozeAuthState, GetTokenOptions, LoginOptions } from './types.js';
+import type { CallbackResult, CozeAuthEvent, CozeAuthState, GetTokenOptions, LoginOptions, SignOutReason } from './types.js';
 
 // The engine (refresh, other tabs, timers, the code exchange) is a chunk of its own: the first
 // render needs only the stored state, so it does not wait for the engine's download. Once loaded
@@ -257,12 +258,17 @@ export class CozeSession {
     }
     // Before the engine has arrived: sign out here at once, and tell other tabs once it is loaded
     // (however many tries its download takes).
-    const ended = this.#lifecycle.tokens;
-    this.#store.clear();
-    this.#dispatch({ type: 'signed-out', error: undefined });
-    if (ended) this.#emit({ type: 'signed-out', reason: 'logout', error: undefined });
-    this.#unannounced = { ended };
+    this.#unannounced = { ended: this.#signOut('logout', undefined) };
     void this.#loadEngine().catch(() => undefined);
+  }
+
+  /** Signs this tab out (the engine adds the other tabs); returns the tokens that ended. */
+  #signOut(reason: SignOutReason, error: CozeAuthError | undefined, clearStorage = true): StoredTokens | undefined {
+    const ended = this.#lifecycle.tokens;
+    if (clearStorage) this.#store.clear();
+    this.#dispatch({ type: 'signed-out', error });
+    if (ended || error) this.#emit({ type: 'signed-out', reason, error });
+    return ended;
   }
 
   /** Clears `error` (e.g. after the app showed it). */
@@ -295,6 +301,7 @@ export class CozeSession {
       callback: () => this.#callback,
       dispatch: (action) => this.#dispatch(action),
       emit: (event) => this.#emit(event),
+      signOut: (reason, error, clearStorage) => void this.#signOut(reason, error, clearStorage),
       subscribe: this.subscribe,
       handleRedirectCallback: (url) => this.handleRedirectCallback(url),
     };

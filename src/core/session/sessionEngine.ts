@@ -30,6 +30,8 @@ export interface SessionHost {
   callback(): Promise<CallbackResult> | undefined;
   dispatch(action: LifecycleAction): void;
   emit(event: CozeAuthEvent): void;
+  /** Signs this tab out: its storage (unless `clearStorage` is false), one transition, one event. */
+  signOut(reason: SignOutReason, error: CozeAuthError | undefined, clearStorage: boolean): void;
   subscribe(listener: () => void): () => void;
   handleRedirectCallback(url: string): Promise<CallbackResult>;
 }
@@ -452,13 +454,11 @@ export class SessionEngine {
   endSession(reason: SignOutReason, error: CozeAuthError | undefined, announce = true): void {
     const ended = this.#host.state().tokens;
     if (ended) this.#endedSessions.add(ended.sessionId);
-    // Told by another tab: in shared storage it already cleared the record (and a newer sign-in may be there now).
-    if (!(reason === 'other-tab' && this.#host.store.sharedAcrossTabs)) this.#host.store.clear();
     this.#retryAttempt = 0;
     this.#tabs.releaseRotation();
-    this.#host.dispatch({ type: 'signed-out', error });
+    // Told by another tab: in shared storage it already cleared the record (and a newer sign-in may be there now).
+    this.#host.signOut(reason, error, !(reason === 'other-tab' && this.#host.store.sharedAcrossTabs));
     if (announce) this.#tabs.post({ type: 'signed-out', sessionId: ended?.sessionId });
-    if (ended || error) this.#host.emit({ type: 'signed-out', reason, error });
   }
 
   /** Tells other tabs of a sign-out the shell made before this engine arrived. */
