@@ -1,6 +1,7 @@
 import { SigninState, State, WebStorageStateStore } from 'oidc-client-ts';
 import type { ResolvedCozeConfig } from '../config.js';
 import { CozeAuthError } from '../errors.js';
+import { randomHex } from '../randomHex.js';
 import { transactionPrefix } from '../storage/transactionStorage.js';
 
 /** What a pending sign-in remembers across the redirect. */
@@ -35,11 +36,6 @@ function stateStoreFor(config: ResolvedCozeConfig, store: Storage): WebStorageSt
   return new WebStorageStateStore({ prefix: transactionPrefix(config.clientId), store });
 }
 
-/** 64 hex characters from 32 random bytes: a valid RFC 7636 verifier (43–128 unreserved characters). */
-function plainVerifier(): string {
-  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(32)), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
 function isCryptoFailure(error: unknown): boolean {
   return error instanceof Error && /crypto/i.test(error.message);
 }
@@ -69,7 +65,7 @@ export async function createAuthorizationRequest(
     // 'plain' needs no hash, so it must not need crypto.subtle either (absent outside secure
     // contexts): SigninState.create hashes any verifier it is given, so this one is set after.
     state = plain
-      ? Object.assign(await SigninState.create(pending), { code_verifier: plainVerifier() })
+      ? Object.assign(await SigninState.create(pending), { code_verifier: randomHex(32) }) // 64 characters: RFC 7636 asks 43–128
       : await SigninState.create({ ...pending, code_verifier: true });
   } catch (cause) {
     if (isCryptoFailure(cause)) {

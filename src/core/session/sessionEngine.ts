@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../clock.js';
 import type { ResolvedCozeConfig } from '../config.js';
 import { CozeAuthError } from '../errors.js';
+import { randomHex } from '../randomHex.js';
 import { refreshTokenGrantRequest, type TokenClientContext } from '../protocol/tokenClient.js';
 import type { TokenResponse } from '../protocol/tokenResponse.js';
 import type { StoredTokens, TokenStore } from '../storage/tokenStore.js';
@@ -36,6 +37,10 @@ export interface SessionHost {
   handleRedirectCallback(url: string): Promise<CallbackResult>;
 }
 
+function notSignedIn(): CozeAuthError {
+  return new CozeAuthError('login_required', 'Not signed in to Coze.');
+}
+
 /**
  * Everything a session does once the page is running: code exchange, proactive and on-demand
  * refresh (single-flight, cross-tab), backoff, adoption of other tabs' tokens, and sign-out.
@@ -43,16 +48,6 @@ export interface SessionHost {
  * the eager shell that owns the state). Every async step carries the generation it started in
  * and changes nothing when it resumes in another.
  */
-function randomId(): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function notSignedIn(): CozeAuthError {
-  return new CozeAuthError('login_required', 'Not signed in to Coze.');
-}
-
 export class SessionEngine {
   readonly #host: SessionHost;
   readonly #clock: Clock;
@@ -305,7 +300,7 @@ export class SessionEngine {
       expiresAt: this.#expiry.localExpiresAt(response, now),
       obtainedAt: now,
       tokenType: response.tokenType,
-      sessionId: previous?.sessionId ?? randomId(),
+      sessionId: previous?.sessionId ?? randomHex(16),
       signedInAt: previous ? previous.signedInAt ?? previous.obtainedAt : now,
       rotation: previous ? rotationOf(previous) + 1 : 0,
       cozeExpiresAt: response.cozeExpiresAt,
