@@ -39,12 +39,12 @@ export function CozeCallback(props: CozeCallbackProps): ReactNode {
   const { session, onRedirectCallback } = useCozeAuthContext();
   const { messages } = useCozeMessages();
   // Undefined while the callback is under way; 'done' once it left for returnTo (or the app's handler ran).
-  // Undefined while the callback is under way; 'done' once it left for returnTo (or the app's handler ran).
   const [outcome, setOutcome] = useState<CozeAuthError | 'done'>();
   // The latest handlers, read when the outcome arrives: inline arrow props change identity on
   // every render, and a re-render must not complete (or report) the sign-in a second time.
-  const handlers = useRef({ onSuccess: props.onSuccess, onError: props.onError, onRedirectCallback });
-  handlers.current = { onSuccess: props.onSuccess, onError: props.onError, onRedirectCallback };
+  const latest = { onSuccess: props.onSuccess, onError: props.onError, onRedirectCallback };
+  const handlers = useRef(latest);
+  handlers.current = latest;
 
   useEffect(() => {
     let active = true;
