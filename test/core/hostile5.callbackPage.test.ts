@@ -31,7 +31,9 @@ describe('hostile 5: the callback page', () => {
     const unmount = session.mount();
     await settle();
     expect(session.getSnapshot().status).toBe('signed-out');
-    expect(fake.state.model.counters.tokenExchange).toBe(0);
+    // The exchange left at construction, before the sign-out (earlyExchange.ts): once, its answer dropped.
+    expect(fake.state.model.counters.tokenExchange).toBe(1);
+    expect(sessionStorage.getItem(`coze-auth.tokens.${TEST_CLIENT_ID}`)).toBeNull();
     // The pending sign-in went with the sign-out: the code can never be exchanged later either.
     expect(Object.keys(sessionStorage).filter((key) => key.startsWith(`coze-auth.tx.${TEST_CLIENT_ID}.`))).toEqual([]);
     unmount();

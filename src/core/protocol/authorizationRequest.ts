@@ -96,10 +96,24 @@ export async function takeAuthorizationTransaction(
   transactionStore: Storage,
   callbackUrl: string,
 ): Promise<AuthorizationTransaction> {
-  let state: StoredSignIn;
+  let stored: string | null = null;
   try {
     const id = new URL(callbackUrl).searchParams.get('state');
-    const stored = id ? await stateStoreFor(config, transactionStore).remove(id) : null;
+    stored = id ? await stateStoreFor(config, transactionStore).remove(id) : null;
+  } catch {
+    // unreadable: as good as missing
+  }
+  return readAuthorizationTransaction(config, stored);
+}
+
+/**
+ * Reads a pending sign-in's stored record (taken from storage, or kept in memory by the early
+ * exchange). Throws `state_mismatch` when there is none or it is not this client's, and
+ * `missing_verifier` when it has no PKCE verifier (the checks `grantOf` in earlyExchange.ts mirrors).
+ */
+export function readAuthorizationTransaction(config: ResolvedCozeConfig, stored: string | null): AuthorizationTransaction {
+  let state: StoredSignIn;
+  try {
     if (!stored) throw new Error('No pending sign-in for this state.');
     // Read as data: SigninState.fromStorageString would hash the verifier again (crypto.subtle, which
     // a 'plain' sign-in on a non-secure origin does not have) only to drop the result.

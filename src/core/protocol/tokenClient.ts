@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../clock.js';
 import { CozeAuthError } from '../errors.js';
+import { authorizationCodeBody, tokenRequestInit } from './earlyExchange.js';
 import { parseTokenBody, type TokenResponse } from './tokenResponse.js';
 
 /** The `fetch` signature the token client needs; inject one for tests or custom transports. */
@@ -29,10 +30,10 @@ interface RawAnswer {
  * accepted and never answered (captive portals, proxies, mobile networks) must end in a transient
  * `network_error`, not a promise that never settles and holds every caller of the refresh.
  */
-function sendWithTimeout(ctx: TokenClientContext, payload: Record<string, string>): Promise<RawAnswer> {
+function sendWithTimeout(ctx: TokenClientContext, payload: Record<string, string>, sent: SentRequest | undefined): Promise<RawAnswer> {
   const doFetch = ctx.fetch ?? ((input, options) => globalThis.fetch(input, options));
   const clock = ctx.clock ?? systemClock;
-  const controller = new AbortController();
+  const controller = sent?.controller ?? new AbortController();
   let timer: unknown;
   const timedOut = new Promise<never>((_, reject) => {
     timer = clock.setTimeout(() => {
@@ -43,14 +44,7 @@ function sendWithTimeout(ctx: TokenClientContext, payload: Record<string, string
   const exchange = (async (): Promise<RawAnswer> => {
     let response: Response;
     try {
-      response = await doFetch(ctx.tokenEndpoint, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify(payload),
-        credentials: 'omit',
-        cache: 'no-store',
-        signal: controller.signal,
-      });
+      response = await (sent?.response ?? doFetch(ctx.tokenEndpoint, tokenRequestInit(payload, controller.signal)));
     } catch (cause) {
       throw new CozeAuthError('network_error', 'Could not reach the Coze token endpoint.', { cause });
     }
@@ -61,6 +55,12 @@ function sendWithTimeout(ctx: TokenClientContext, payload: Record<string, string
     }
   })();
   return Promise.race([exchange, timedOut]).finally(() => clock.clearTimeout(timer));
+}
+
+/** A request of exactly this payload that already left (the early code exchange): awaited, not sent again. */
+export interface SentRequest {
+  readonly response: Promise<Response>;
+  readonly controller: AbortController;
 }
 
 /** @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3 (body is JSON on Coze) */
@@ -124,8 +124,9 @@ async function postTokenRequest(
   ctx: TokenClientContext,
   payload: Record<string, string>,
   secrets: readonly string[],
+  sent?: SentRequest,
 ): Promise<TokenResponse> {
-  const { response, body, parsed } = await sendWithTimeout(ctx, payload);
+  const { response, body, parsed } = await sendWithTimeout(ctx, payload, sent);
   const logid = readLogid(response, body);
   const oauthError = parsed ? readOAuthError(body) : undefined;
   const status = response.status;
@@ -159,21 +160,16 @@ async function postTokenRequest(
 }
 
 /**
- * Exchanges an authorization code for tokens (`grant_type=authorization_code`, JSON body).
+ * Exchanges an authorization code for tokens (`grant_type=authorization_code`, JSON body). With
+ * `sent`, that request already left with exactly this grant (earlyExchange.ts): its answer is read instead.
  * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.5
  */
-export function authorizationCodeGrantRequest(ctx: TokenClientContext, grant: AuthorizationCodeGrant): Promise<TokenResponse> {
-  return postTokenRequest(
-    ctx,
-    {
-      grant_type: 'authorization_code',
-      client_id: ctx.clientId,
-      redirect_uri: grant.redirectUri,
-      code: grant.code,
-      code_verifier: grant.codeVerifier,
-    },
-    [grant.code, grant.codeVerifier],
-  );
+export function authorizationCodeGrantRequest(
+  ctx: TokenClientContext,
+  grant: AuthorizationCodeGrant,
+  sent?: SentRequest,
+): Promise<TokenResponse> {
+  return postTokenRequest(ctx, authorizationCodeBody(ctx.clientId, grant), [grant.code, grant.codeVerifier], sent);
 }
 
 /**

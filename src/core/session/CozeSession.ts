@@ -3,6 +3,7 @@ import type { CozeAuthError } from '../errors.js';
 import { resolveCozeConfig, type CozeAuthOptions, type ResolvedCozeConfig } from '../config.js';
 import type { FetchLike } from '../protocol/tokenClient.js';
 import { authorizationResponseState, stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
+import { sendEarlyExchange } from '../protocol/earlyExchange.js';
 import { resolveTokenStorage } from '../storage/storageAdapters.js';
 import { TokenStore, type StoredTokens } from '../storage/tokenStore.js';
 import { forgetPendingSignIn, hasPendingTransaction } from '../storage/transactionStorage.js';
@@ -178,7 +179,10 @@ export class CozeSession {
     const redirect = new URL(this.config.redirectUri);
     const here = new URL(href);
     if (!state || here.origin !== redirect.origin || here.pathname !== redirect.pathname) return undefined;
-    return hasPendingTransaction(this.#transactions, this.config.clientId, state) ? href : undefined;
+    if (!hasPendingTransaction(this.#transactions, this.config.clientId, state)) return undefined;
+    // The code exchange leaves now, overlapping the download of the sign-in code (once per state).
+    sendEarlyExchange(this.config, this.#transactions, state, href, this.#options.fetch);
+    return href;
   }
 
   async #completeCallback(url: string, state: string | null): Promise<CallbackResult> {

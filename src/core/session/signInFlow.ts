@@ -2,13 +2,13 @@
 // this module with import(), so apps do not ship it (or oidc-client-ts) in their initial bundle.
 import type { ResolvedCozeConfig } from '../config.js';
 import { CozeAuthError } from '../errors.js';
-import { createAuthorizationRequest, takeAuthorizationTransaction } from '../protocol/authorizationRequest.js';
+import { createAuthorizationRequest, readAuthorizationTransaction, takeAuthorizationTransaction } from '../protocol/authorizationRequest.js';
 import { parseCallbackUrl } from '../protocol/authorizationResponse.js';
 import { stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
 import { authorizationCodeGrantRequest, type TokenClientContext } from '../protocol/tokenClient.js';
 import type { TokenResponse } from '../protocol/tokenResponse.js';
 import { requireSameOriginPath, toSameOriginPath } from '../returnTo.js';
-import { usableTransactionStorage } from '../storage/transactionStorage.js';
+import { takeSentSignIn, usableTransactionStorage } from '../storage/transactionStorage.js';
 
 export { stripCallbackFromAddressBar };
 
@@ -48,6 +48,8 @@ export function startAuthorization(
 
 /** Drops the pending sign-in of a callback that will not be completed (single use). */
 export async function abandonAuthorization(config: ResolvedCozeConfig, transactions: Storage | undefined, callbackUrl: string): Promise<void> {
+  const state = new URL(callbackUrl).searchParams.get('state');
+  if (state) takeSentSignIn(config.clientId, state)?.controller.abort();
   await takeAuthorizationTransaction(config, transactions ?? resolveTransactionStorage(), callbackUrl).catch(() => undefined);
 }
 
@@ -60,7 +62,8 @@ export interface CompletedAuthorization {
 /**
  * Reads the callback URL (throws `invalid_callback_url`), consumes the pending sign-in for its
  * state (checked before anything else), turns an OAuth error redirect into a typed error, and
- * exchanges the code with the PKCE verifier.
+ * exchanges the code with the PKCE verifier — or reads the answer of the exchange the session
+ * already sent for this state (earlyExchange.ts).
  */
 export async function completeAuthorization(
   config: ResolvedCozeConfig,
@@ -69,20 +72,29 @@ export async function completeAuthorization(
   callbackUrl: string,
 ): Promise<CompletedAuthorization> {
   const params = parseCallbackUrl(callbackUrl);
-  const transaction = await takeAuthorizationTransaction(config, transactions ?? resolveTransactionStorage(), callbackUrl);
-  if (params.error) {
-    const description = params.errorDescription ? `: ${params.errorDescription}` : '.';
-    throw params.error === 'access_denied'
-      ? new CozeAuthError('access_denied', `Sign-in was cancelled on Coze${description}`, { oauthError: 'access_denied' })
-      : new CozeAuthError('authorization_error', `Coze could not sign you in (${params.error})${description}`, {
-          oauthError: params.error,
-        });
+  const sent = takeSentSignIn(config.clientId, params.state);
+  try {
+    const transaction = sent
+      ? readAuthorizationTransaction(config, sent.record)
+      : await takeAuthorizationTransaction(config, transactions ?? resolveTransactionStorage(), callbackUrl);
+    if (params.error) {
+      const description = params.errorDescription ? `: ${params.errorDescription}` : '.';
+      throw params.error === 'access_denied'
+        ? new CozeAuthError('access_denied', `Sign-in was cancelled on Coze${description}`, { oauthError: 'access_denied' })
+        : new CozeAuthError('authorization_error', `Coze could not sign you in (${params.error})${description}`, {
+            oauthError: params.error,
+          });
+    }
+    const grant = { code: params.code ?? '', codeVerifier: transaction.codeVerifier, redirectUri: transaction.redirectUri };
+    // This state's code already left with its grant: that request is the one exchange for it, and
+    // a different response for the same state is not sent after it.
+    if (sent && (sent.grant.code !== grant.code || sent.grant.codeVerifier !== grant.codeVerifier || sent.grant.redirectUri !== grant.redirectUri)) {
+      throw new CozeAuthError('state_mismatch', 'This sign-in response does not match the one already being completed.');
+    }
+    const response = await authorizationCodeGrantRequest(tokenClient, grant, sent);
+    // Re-validated: sessionStorage may have been altered during the round trip.
+    return { response, returnTo: toSameOriginPath(transaction.returnTo ?? '/', currentOrigin()) ?? '/' };
+  } finally {
+    sent?.controller.abort(); // answered, or not this sign-in's: nothing waits for it any more
   }
-  const response = await authorizationCodeGrantRequest(tokenClient, {
-    code: params.code ?? '',
-    codeVerifier: transaction.codeVerifier,
-    redirectUri: transaction.redirectUri,
-  });
-  // Re-validated: sessionStorage may have been altered during the round trip.
-  return { response, returnTo: toSameOriginPath(transaction.returnTo ?? '/', currentOrigin()) ?? '/' };
 }

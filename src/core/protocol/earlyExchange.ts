@@ -1,0 +1,77 @@
+import type { ResolvedCozeConfig } from '../config.js';
+import { keepSentSignIn, transactionPrefix, usableTransactionStorage } from '../storage/transactionStorage.js';
+import type { AuthorizationCodeGrant, FetchLike } from './tokenClient.js';
+
+// On its callback page a session sends the code exchange from its constructor, so the request
+// overlaps the download of the sign-in code instead of waiting for it (a round trip on a cold
+// cache). Eager code, kept to what the request needs; the lazily loaded flow validates and reads
+// the answer.
+
+/** The JSON body of an authorization_code grant, as Coze's SDKs send it (RFC 6749 §4.1.3, RFC 7636 §4.5). */
+export function authorizationCodeBody(clientId: string, grant: AuthorizationCodeGrant): Record<string, string> {
+  return {
+    grant_type: 'authorization_code',
+    client_id: clientId,
+    redirect_uri: grant.redirectUri,
+    code: grant.code,
+    code_verifier: grant.codeVerifier,
+  };
+}
+
+/** How every token request goes out: JSON, no cookies, never cached. */
+export function tokenRequestInit(payload: Record<string, string>, signal: AbortSignal): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(payload),
+    credentials: 'omit',
+    cache: 'no-store',
+    signal,
+  };
+}
+
+/**
+ * The grant the sign-in flow would send for this stored record, or undefined where the flow would
+ * refuse it (the checks of `takeAuthorizationTransaction`, kept identical so that nothing leaves
+ * early that the flow would not send).
+ */
+export function grantOf(record: string, clientId: string, code: string, defaultRedirectUri: string): AuthorizationCodeGrant | undefined {
+  const pending = JSON.parse(record) as { client_id?: unknown; code_verifier?: unknown; redirect_uri?: unknown } | null;
+  if (typeof pending !== 'object' || pending === null || pending.client_id !== clientId) return undefined;
+  const { code_verifier: codeVerifier, redirect_uri: redirectUri } = pending;
+  if (typeof codeVerifier !== 'string' || !codeVerifier) return undefined;
+  return { code, codeVerifier, redirectUri: typeof redirectUri === 'string' ? redirectUri : defaultRedirectUri };
+}
+
+/**
+ * Sends the code exchange of a callback the session recognised (a pending sign-in for its `state`
+ * under this client: the state check), once. Nothing is sent for an error redirect or a record the
+ * flow would refuse; the record leaves storage before the code leaves the page.
+ */
+export function sendEarlyExchange(
+  config: ResolvedCozeConfig,
+  transactions: Storage | undefined,
+  state: string,
+  url: string,
+  fetchImpl: FetchLike | undefined,
+): void {
+  try {
+    const params = new URL(url).searchParams;
+    const code = params.get('code');
+    const storage = transactions ?? usableTransactionStorage();
+    const key = transactionPrefix(config.clientId) + state;
+    const record = storage?.getItem(key);
+    if (!code || params.has('error') || !storage || !record) return;
+    const grant = grantOf(record, config.clientId, code, config.redirectUri);
+    if (!grant) return;
+    storage.removeItem(key);
+    const controller = new AbortController();
+    const send = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+    // async: a fetch that throws instead of rejecting still ends in this promise, for the flow to report.
+    const response = (async () => send(config.tokenEndpoint, tokenRequestInit(authorizationCodeBody(config.clientId, grant), controller.signal)))();
+    response.catch(() => undefined); // the flow reports failures; one nobody takes is not an error
+    keepSentSignIn(config.clientId, state, { record, grant, response, controller });
+  } catch {
+    // Unreadable storage or record: the flow exchanges (or reports) as it would without this step.
+  }
+}
