@@ -36,13 +36,6 @@ export interface CozeAuthProviderCommonProps {
 export type CozeAuthProviderProps = CozeAuthProviderCommonProps &
   (({ session: CozeSession } & { [Option in keyof CozeAuthOptions]?: never }) | (CozeAuthOptions & { session?: undefined }));
 
-/** The options a session is built from, as a string: when any of them changes, so does the session. */
-function sessionKey(options: Partial<CozeAuthOptions>): string {
-  const { clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, tokenStorage, refreshSkewSeconds } = options;
-  const storageName = typeof tokenStorage === 'object' ? undefined : tokenStorage;
-  return JSON.stringify({ clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, refreshSkewSeconds, tokenStorage: storageName });
-}
-
 /**
  * One session per set of options. Built during render (its constructor only reads; timers and
  * listeners start in `mount()`), memoised on the options' values — not with a render-phase state
@@ -50,13 +43,14 @@ function sessionKey(options: Partial<CozeAuthOptions>): string {
  * Changed options build a new session (the old one unmounts) instead of being silently ignored.
  */
 function useSessionFor(sessionProp: CozeSession | undefined, options: Partial<CozeAuthOptions>): CozeSession {
-  const key = sessionKey(options);
-  const customStorage = typeof options.tokenStorage === 'object' ? options.tokenStorage : undefined;
-  const built = useMemo(() => {
-    if (sessionProp) return undefined;
-    const parsed = JSON.parse(key) as Partial<CozeAuthOptions>;
-    return new CozeSession({ ...parsed, tokenStorage: customStorage ?? parsed.tokenStorage, clientId: parsed.clientId ?? '', redirectUri: parsed.redirectUri ?? '' });
-  }, [sessionProp, key, customStorage]);
+  const { clientId = '', redirectUri = '', baseURL, webBaseURL, workspaceId, codeChallengeMethod, tokenStorage, refreshSkewSeconds } = options;
+  const built = useMemo(
+    () =>
+      sessionProp
+        ? undefined
+        : new CozeSession({ clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, tokenStorage, refreshSkewSeconds }),
+    [sessionProp, clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, tokenStorage, refreshSkewSeconds],
+  );
   return sessionProp ?? (built as CozeSession);
 }
 

@@ -3,11 +3,11 @@ import { CozeAuthError } from '../../src/core/errors';
 import {
   LOADING_STATE,
   initialLifecycle,
-  reduce,
   toAuthState,
   type LifecycleAction,
   type LifecycleState,
 } from '../../src/core/session/lifecycle';
+import { reduce } from '../../src/core/session/lifecycleEngine';
 import type { StoredTokens } from '../../src/core/storage/tokenStore';
 
 const tokens = (accessToken: string, rotation = 0, sessionId = 's1'): StoredTokens => ({

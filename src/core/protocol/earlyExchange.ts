@@ -1,5 +1,6 @@
 import type { ResolvedCozeConfig } from '../config.js';
-import { keepSentSignIn, transactionPrefix, usableTransactionStorage } from '../storage/transactionStorage.js';
+import { hasPendingTransaction, keepSentSignIn, transactionPrefix, usableTransactionStorage } from '../storage/transactionStorage.js';
+import { authorizationResponseState } from './callbackUrl.js';
 import type { AuthorizationCodeGrant, FetchLike } from './tokenClient.js';
 
 // On its callback page a session sends the code exchange from its constructor, so the request
@@ -44,34 +45,37 @@ export function grantOf(record: string, clientId: string, code: string, defaultR
 }
 
 /**
- * Sends the code exchange of a callback the session recognised (a pending sign-in for its `state`
- * under this client: the state check), once. Nothing is sent for an error redirect or a record the
- * flow would refuse; the record leaves storage before the code leaves the page.
+ * This page's URL when it is this client's callback (the redirect URI's path, a pending sign-in for
+ * its `state`: the state check), else undefined. On recognising it, sends the code exchange once
+ * per state: nothing for an error redirect or a record the flow would refuse, and the record leaves
+ * storage before the code leaves the page.
  */
-export function sendEarlyExchange(
-  config: ResolvedCozeConfig,
-  transactions: Storage | undefined,
-  state: string,
-  url: string,
-  fetchImpl: FetchLike | undefined,
-): void {
+export function recognizeCallback(config: ResolvedCozeConfig, transactions: Storage | undefined, fetchImpl: FetchLike | undefined): string | undefined {
+  const href = globalThis.location?.href;
+  const state = href ? authorizationResponseState(href) : null;
+  if (!href || !state) return undefined;
+  const here = new URL(href);
+  const redirect = new URL(config.redirectUri);
+  if (here.origin !== redirect.origin || here.pathname !== redirect.pathname) return undefined;
+  if (!hasPendingTransaction(transactions, config.clientId, state)) return undefined;
   try {
-    const params = new URL(url).searchParams;
-    const code = params.get('code');
+    const code = here.searchParams.get('code');
     const storage = transactions ?? usableTransactionStorage();
     const key = transactionPrefix(config.clientId) + state;
     const record = storage?.getItem(key);
-    if (!code || params.has('error') || !storage || !record) return;
-    const grant = grantOf(record, config.clientId, code, config.redirectUri);
-    if (!grant) return;
-    storage.removeItem(key);
-    const controller = new AbortController();
-    const send = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
-    // async: a fetch that throws instead of rejecting still ends in this promise, for the flow to report.
-    const response = (async () => send(config.tokenEndpoint, tokenRequestInit(authorizationCodeBody(config.clientId, grant), controller.signal)))();
-    response.catch(() => undefined); // the flow reports failures; one nobody takes is not an error
-    keepSentSignIn(config.clientId, state, { record, grant, response, controller });
+    // No record: its exchange left already (StrictMode builds the session twice).
+    const grant = code && record && !here.searchParams.has('error') ? grantOf(record, config.clientId, code, config.redirectUri) : undefined;
+    if (storage && record && grant) {
+      storage.removeItem(key);
+      const controller = new AbortController();
+      const send = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+      // async: a fetch that throws instead of rejecting still ends in this promise, for the flow to report.
+      const response = (async () => send(config.tokenEndpoint, tokenRequestInit(authorizationCodeBody(config.clientId, grant), controller.signal)))();
+      response.catch(() => undefined); // the flow reports failures; one nobody takes is not an error
+      keepSentSignIn(config.clientId, state, { record, grant, response, controller });
+    }
   } catch {
     // Unreadable storage or record: the flow exchanges (or reports) as it would without this step.
   }
+  return href;
 }

@@ -3,7 +3,7 @@ import type { CozeAuthError } from '../errors.js';
 import { resolveCozeConfig, type CozeAuthOptions, type ResolvedCozeConfig } from '../config.js';
 import type { FetchLike } from '../protocol/tokenClient.js';
 import { authorizationResponseState, stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
-import { sendEarlyExchange } from '../protocol/earlyExchange.js';
+import { recognizeCallback } from '../protocol/earlyExchange.js';
 import { resolveTokenStorage } from '../storage/storageAdapters.js';
 import { TokenStore, type StoredTokens } from '../storage/tokenStore.js';
 import { forgetPendingSignIn, hasPendingTransaction } from '../storage/transactionStorage.js';
@@ -11,7 +11,7 @@ import type { TabLocks } from '../browser/lock.js';
 import type { TabChannel } from '../browser/tabChannel.js';
 import { runOncePerCallback } from './callbackRegistry.js';
 import { chunkLoader, loadSignInFlow, reportListenerError, toCozeAuthError } from './sessionSupport.js';
-import { initialLifecycle, reduce, toAuthState, type LifecycleAction, type LifecycleState } from './lifecycle.js';
+import { initialLifecycle, reduceShellAction, toAuthState, type LifecycleState, type ShellAction } from './lifecycle.js';
 import type { WakeEventSource } from './refreshScheduler.js';
 import type { SessionEngine, SessionHost } from './sessionEngine.js';
 import type { CallbackResult, CozeAuthEvent, CozeAuthState, GetTokenOptions, LoginOptions, SignOutReason } from './types.js';
@@ -77,7 +77,9 @@ export class CozeSession {
     this.#store = new TokenStore(resolveTokenStorage(options.tokenStorage), this.config.clientId);
     this.#transactions = options.transactionStorage;
     this.#navigate = options.navigate ?? ((url) => globalThis.location.assign(url));
-    this.#pendingCallbackUrl = this.#recognizeCallback();
+    // A callback for this client on this page: its code exchange leaves now, overlapping the
+    // download of the sign-in code; the mount (or the first <CozeCallback>) completes it.
+    this.#pendingCallbackUrl = recognizeCallback(this.config, this.#transactions, options.fetch);
     this.#lifecycle = initialLifecycle(this.#store.read(), this.#pendingCallbackUrl !== undefined);
     this.#snapshot = toAuthState(this.#lifecycle);
     if (loadSessionEngine.loaded) this.#engine = this.#createEngine(loadSessionEngine.loaded);
@@ -169,20 +171,6 @@ export class CozeSession {
     const callback = state ? runOncePerCallback(`${this.config.clientId} ${state}`, complete) : complete();
     this.#callback = callback;
     return callback;
-  }
-
-  /** A callback for this client on this page (the redirect URI's path, a pending sign-in for its state), or undefined. */
-  #recognizeCallback(): string | undefined {
-    const href = globalThis.location?.href;
-    if (!href) return undefined;
-    const state = authorizationResponseState(href);
-    const redirect = new URL(this.config.redirectUri);
-    const here = new URL(href);
-    if (!state || here.origin !== redirect.origin || here.pathname !== redirect.pathname) return undefined;
-    if (!hasPendingTransaction(this.#transactions, this.config.clientId, state)) return undefined;
-    // The code exchange leaves now, overlapping the download of the sign-in code (once per state).
-    sendEarlyExchange(this.config, this.#transactions, state, href, this.#options.fetch);
-    return href;
   }
 
   async #completeCallback(url: string, state: string | null): Promise<CallbackResult> {
@@ -303,7 +291,7 @@ export class CozeSession {
       state: () => this.#lifecycle,
       pendingCallbackUrl: () => this.#pendingCallbackUrl,
       callback: () => this.#callback,
-      dispatch: (action) => this.#dispatch(action),
+      dispatch: (action) => this.#apply(loaded.reduce(this.#lifecycle, action)),
       emit: (event) => this.#emit(event),
       signOut: (reason, error, clearStorage) => void this.#signOut(reason, error, clearStorage),
       subscribe: this.subscribe,
@@ -317,9 +305,13 @@ export class CozeSession {
     return engine;
   }
 
-  /** The one way state changes: reduce, then (if anything changed) notify once and re-plan. */
-  #dispatch(action: LifecycleAction): void {
-    const next = reduce(this.#lifecycle, action);
+  /** The shell's own actions, through its part of the reducer (the engine dispatches through the whole one). */
+  #dispatch(action: ShellAction): void {
+    this.#apply(reduceShellAction(this.#lifecycle, action));
+  }
+
+  /** The one way state changes: a reducer's result; if anything changed, notify once and re-plan. */
+  #apply(next: LifecycleState): void {
     if (next === this.#lifecycle) return;
     this.#lifecycle = next;
     this.#snapshot = toAuthState(next);

@@ -47,7 +47,7 @@ export type LifecycleAction =
   | { readonly type: 'error-reported'; readonly error: CozeAuthError }
   | { readonly type: 'error-cleared' };
 
-const IDLE: RefreshPhase = Object.freeze({ kind: 'idle' });
+export const IDLE: RefreshPhase = Object.freeze({ kind: 'idle' });
 
 /** The state of a session that restored `tokens` (or nothing) from storage. */
 export function initialLifecycle(tokens: StoredTokens | undefined, signingIn = false): LifecycleState {
@@ -60,39 +60,23 @@ export function initialLifecycle(tokens: StoredTokens | undefined, signingIn = f
   };
 }
 
-function signedIn(state: LifecycleState, tokens: StoredTokens, generation = state.generation): LifecycleState {
-  return { generation, status: 'signed-in', tokens, refresh: IDLE, error: undefined };
-}
+/** The actions the eager shell makes itself; the engine's own (tokens, refresh, adoption) are in lifecycleEngine.ts. */
+export type ShellAction = Extract<LifecycleAction, { type: 'callback-started' | 'sign-in-failed' | 'signed-out' | 'error-reported' | 'error-cleared' }>;
 
-/** Applies `action`; returns `state` itself when the action changes nothing (stale or redundant). */
-export function reduce(state: LifecycleState, action: LifecycleAction): LifecycleState {
+/**
+ * The reducer for the shell's actions (the whole reducer is lifecycleEngine.ts's `reduce`, which
+ * the engine's chunk brings). Returns `state` itself when the action changes nothing (stale or redundant).
+ */
+export function reduceShellAction(state: LifecycleState, action: ShellAction): LifecycleState {
   if ('generation' in action && action.generation !== state.generation) return state;
   switch (action.type) {
     case 'callback-started':
       return { ...state, generation: state.generation + 1, status: 'signing-in', refresh: IDLE, error: undefined };
-    case 'signed-in':
-      return state.status === 'signing-in' ? signedIn(state, action.tokens) : state;
     case 'sign-in-failed':
       if (state.status !== 'signing-in') return state;
       return action.keepSession && state.tokens
         ? { ...state, status: 'signed-in' }
         : { ...state, status: 'signed-out', tokens: undefined, error: action.error };
-    case 'refresh-started':
-      return state.status === 'signed-in' && state.refresh.kind !== 'in-flight'
-        ? { ...state, refresh: { kind: 'in-flight' } }
-        : state;
-    case 'refreshed':
-    case 'rotation-adopted':
-      return state.status === 'signed-in' ? signedIn(state, action.tokens) : state;
-    case 'refresh-failed':
-      if (state.status !== 'signed-in') return state;
-      return {
-        ...state,
-        refresh: { kind: 'backoff', failedAt: action.failedAt, retryAt: action.retryAt, attempt: action.attempt, error: action.error },
-        error: action.error,
-      };
-    case 'session-adopted':
-      return signedIn(state, action.tokens, state.generation + 1);
     case 'signed-out':
       if (state.status === 'signed-out' && !state.tokens && state.error === action.error) return state;
       return { generation: state.generation + 1, status: 'signed-out', tokens: undefined, refresh: IDLE, error: action.error };

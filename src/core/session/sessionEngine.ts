@@ -12,6 +12,9 @@ import { decideAdoption, rotationOf } from './adoption.js';
 import { loadSignInFlow, toCozeAuthError } from './sessionSupport.js';
 import { ExpiryEstimator } from './expiryEstimator.js';
 import type { LifecycleAction, LifecycleState } from './lifecycle.js';
+
+// The whole lifecycle reducer comes with the engine: the shell applies the engine's actions through it.
+export { reduce } from './lifecycleEngine.js';
 import { RefreshScheduler } from './refreshScheduler.js';
 import { refreshDueAt, retryDelayMs, TIMER_TOLERANCE_MS } from './refreshPolicy.js';
 import { TabSync } from './tabSync.js';
