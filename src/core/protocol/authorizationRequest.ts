@@ -2,6 +2,7 @@ import { SigninState, State, WebStorageStateStore } from 'oidc-client-ts';
 import type { ResolvedCozeConfig } from '../config.js';
 import { CozeAuthError } from '../errors.js';
 import { randomHex } from '../randomHex.js';
+import { grantOf } from './earlyExchange.js';
 import { transactionPrefix } from '../storage/transactionStorage.js';
 
 /** What a pending sign-in remembers across the redirect. */
@@ -15,8 +16,6 @@ export interface AuthorizationTransaction {
 /** The fields of oidc-client-ts's stored SigninState that a callback needs. */
 interface StoredSignIn {
   client_id?: unknown;
-  code_verifier?: unknown;
-  redirect_uri?: unknown;
   data?: TransactionData | null;
 }
 
@@ -109,7 +108,7 @@ export async function takeAuthorizationTransaction(
 /**
  * Reads a pending sign-in's stored record (taken from storage, or kept in memory by the early
  * exchange). Throws `state_mismatch` when there is none or it is not this client's, and
- * `missing_verifier` when it has no PKCE verifier (the checks `grantOf` in earlyExchange.ts mirrors).
+ * `missing_verifier` when it has no PKCE verifier.
  */
 export function readAuthorizationTransaction(config: ResolvedCozeConfig, stored: string | null): AuthorizationTransaction {
   let state: StoredSignIn;
@@ -130,13 +129,13 @@ export function readAuthorizationTransaction(config: ResolvedCozeConfig, stored:
   if (state.client_id !== config.clientId) {
     throw new CozeAuthError('state_mismatch', 'This sign-in response belongs to another Coze app on this page.');
   }
-  if (typeof state.code_verifier !== 'string' || !state.code_verifier) {
-    throw new CozeAuthError('missing_verifier', 'The pending sign-in has no PKCE verifier; start again.');
-  }
+  // The same reading the early exchange makes (so both send the same grant for one record).
+  const grant = grantOf(stored as string, config.clientId, '', config.redirectUri);
+  if (!grant) throw new CozeAuthError('missing_verifier', 'The pending sign-in has no PKCE verifier; start again.');
   const data = state.data ?? {};
   return {
-    codeVerifier: state.code_verifier,
-    redirectUri: typeof state.redirect_uri === 'string' ? state.redirect_uri : config.redirectUri,
+    codeVerifier: grant.codeVerifier,
+    redirectUri: grant.redirectUri,
     returnTo: typeof data.returnTo === 'string' ? data.returnTo : undefined,
   };
 }

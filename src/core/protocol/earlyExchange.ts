@@ -32,9 +32,9 @@ export function tokenRequestInit(payload: Record<string, string>, signal: AbortS
 }
 
 /**
- * The grant the sign-in flow would send for this stored record, or undefined where the flow would
- * refuse it (the checks of `takeAuthorizationTransaction`, kept identical so that nothing leaves
- * early that the flow would not send).
+ * The grant a stored pending sign-in makes with `code`, or undefined when it is not `clientId`'s
+ * or has no verifier. The one reading of a record: the early exchange and the sign-in flow
+ * (`readAuthorizationTransaction`) both use it, so nothing leaves early that the flow would refuse.
  */
 export function grantOf(record: string, clientId: string, code: string, defaultRedirectUri: string): AuthorizationCodeGrant | undefined {
   const pending = JSON.parse(record) as { client_id?: unknown; code_verifier?: unknown; redirect_uri?: unknown } | null;
