@@ -12,6 +12,7 @@ import { runOncePerCallback } from './callbackRegistry.js';
 import { chunkLoader, loadSignInFlow, reportListenerError, toCozeAuthError } from './sessionSupport.js';
 import { initialLifecycle, reduce, toAuthState, type LifecycleAction, type LifecycleState } from './lifecycle.js';
 import type { WakeEventSource } from './refreshScheduler.js';
+import type { VaultEndpoint } from '../vault/openVaultWorker.js';
 import type { SessionEngine, SessionHost } from './sessionEngine.js';
 import type { CallbackResult, CozeAuthEvent, CozeAuthState, GetTokenOptions, LoginOptions, SignOutReason } from './types.js';
 
@@ -36,6 +37,8 @@ export interface CozeSessionOptions extends CozeAuthOptions {
   tabChannel?: TabChannel;
   /** The page's wake events (visible, focus, online). Default: the real ones. */
   wakeEvents?: WakeEventSource;
+  /** `tokenStorage: 'worker'`: opens the vault's port. Default: the SharedWorker (a dedicated Worker where missing). */
+  openVaultWorker?: (name: string, workerUrl: string | URL | undefined) => VaultEndpoint;
 }
 
 /**
@@ -77,7 +80,9 @@ export class CozeSession {
     this.#transactions = options.transactionStorage;
     this.#navigate = options.navigate ?? ((url) => globalThis.location.assign(url));
     this.#pendingCallbackUrl = this.#recognizeCallback();
-    this.#lifecycle = initialLifecycle(this.#store.read(), this.#pendingCallbackUrl !== undefined);
+    // Worker mode: nothing on the page to restore from; the state waits for the vault's answer.
+    const restoring = options.tokenStorage === 'worker';
+    this.#lifecycle = initialLifecycle(restoring ? undefined : this.#store.read(), this.#pendingCallbackUrl !== undefined, restoring);
     this.#snapshot = toAuthState(this.#lifecycle);
     if (loadSessionEngine.loaded) this.#engine = this.#createEngine(loadSessionEngine.loaded);
     // In a browser the engine's download starts now and overlaps the app's first render (and the

@@ -5,7 +5,7 @@ import { CozeAuthError } from '../errors.js';
 import { createAuthorizationRequest, takeAuthorizationTransaction } from '../protocol/authorizationRequest.js';
 import { parseCallbackUrl } from '../protocol/authorizationResponse.js';
 import { stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
-import { authorizationCodeGrantRequest, type TokenClientContext } from '../protocol/tokenClient.js';
+import type { AuthorizationCodeGrant } from '../protocol/tokenClient.js';
 import type { TokenResponse } from '../protocol/tokenResponse.js';
 import { requireSameOriginPath, toSameOriginPath } from '../returnTo.js';
 import { usableTransactionStorage } from '../storage/transactionStorage.js';
@@ -52,22 +52,23 @@ export async function abandonAuthorization(config: ResolvedCozeConfig, transacti
 }
 
 /** A completed authorization: tokens, and the same-origin path chosen at login (`/` if it was altered). */
-export interface CompletedAuthorization {
-  response: TokenResponse;
+export interface CompletedAuthorization<R = TokenResponse> {
+  response: R;
   returnTo: string;
 }
 
 /**
  * Reads the callback URL (throws `invalid_callback_url`), consumes the pending sign-in for its
  * state (checked before anything else), turns an OAuth error redirect into a typed error, and
- * exchanges the code with the PKCE verifier.
+ * exchanges the code with the PKCE verifier through `exchange` (the token endpoint, or the token
+ * vault in worker mode).
  */
-export async function completeAuthorization(
+export async function completeAuthorization<R>(
   config: ResolvedCozeConfig,
   transactions: Storage | undefined,
-  tokenClient: TokenClientContext,
+  exchange: (grant: AuthorizationCodeGrant) => Promise<R>,
   callbackUrl: string,
-): Promise<CompletedAuthorization> {
+): Promise<CompletedAuthorization<R>> {
   const params = parseCallbackUrl(callbackUrl);
   const transaction = await takeAuthorizationTransaction(config, transactions ?? resolveTransactionStorage(), callbackUrl);
   if (params.error) {
@@ -78,7 +79,7 @@ export async function completeAuthorization(
           oauthError: params.error,
         });
   }
-  const response = await authorizationCodeGrantRequest(tokenClient, {
+  const response = await exchange({
     code: params.code ?? '',
     codeVerifier: transaction.codeVerifier,
     redirectUri: transaction.redirectUri,
