@@ -80,9 +80,8 @@ export class CozeSession {
     this.#transactions = options.transactionStorage;
     this.#navigate = options.navigate ?? ((url) => globalThis.location.assign(url));
     this.#pendingCallbackUrl = this.#recognizeCallback();
-    // Worker mode: nothing on the page to restore from; the state waits for the vault's answer.
-    const restoring = options.tokenStorage === 'worker';
-    this.#lifecycle = initialLifecycle(restoring ? undefined : this.#store.read(), this.#pendingCallbackUrl !== undefined, restoring);
+    // Worker mode: the page's store is empty memory; the state waits for the vault's answer.
+    this.#lifecycle = initialLifecycle(this.#store.read(), this.#pendingCallbackUrl !== undefined, options.tokenStorage === 'worker');
     this.#snapshot = toAuthState(this.#lifecycle);
     if (loadSessionEngine.loaded) this.#engine = this.#createEngine(loadSessionEngine.loaded);
     // In a browser the engine's download starts now and overlaps the app's first render (and the
