@@ -7,27 +7,12 @@
  */
 import type { CDPSession, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
-import type { CozeModel } from '../../src/testing/node';
 import { CLIENT_ID, chromiumForThisFile, startE2E, text, waitForStatus, waitForText, type E2E } from './support/harness';
 import { startEvilServer } from './support/evilServer';
+import { recordIssuedRefreshTokens } from './support/issuedTokens';
 
 const chromium = chromiumForThisFile();
 const WORKER = { storage: 'worker' } as const;
-
-/** Every refresh token the fake Coze hands out from now on (it keeps them to itself otherwise). */
-function recordIssuedRefreshTokens(model: CozeModel): string[] {
-  const issued: string[] = [];
-  const handle = model.handle.bind(model);
-  (model as { handle: CozeModel['handle'] }).handle = async (request) => {
-    const answer = await handle(request);
-    if (answer instanceof Response && new URL(request.url).pathname.endsWith('/oauth2/token')) {
-      const body = (await answer.clone().json().catch(() => undefined)) as { refresh_token?: unknown } | undefined;
-      if (typeof body?.refresh_token === 'string') issued.push(body.refresh_token);
-    }
-    return answer;
-  };
-  return issued;
-}
 
 /** What a script on the page can read by name: both storages, its cookies, every IndexedDB record. */
 function pageStorage(page: Page): Promise<string> {
