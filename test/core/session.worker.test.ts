@@ -233,6 +233,27 @@ describe("tokenStorage: 'worker' — the session on the token vault", () => {
     expect(b.session.getSnapshot().error).toBeUndefined();
   });
 
+  it('during an outage three tabs together send one request per backoff step, not one each', async () => {
+    const world = createWorkerWorld(START);
+    const tabs = [world.openTab(), world.openTab(), world.openTab()];
+    await settle();
+    await world.signIn(tabs[0]!);
+    await settle();
+    world.model.failNext('refresh', { status: 503 }, Infinity);
+    await world.clock.advance(DUE_MS);
+    // 60 s of outage: steps of about 1, 2, 4, 8, 16, 30 s (±20%) fit at most 7 attempts in all.
+    for (let second = 0; second < 60; second++) await world.clock.advance(1_000);
+    expect(world.model.counters.tokenRefresh).toBeGreaterThanOrEqual(4);
+    expect(world.model.counters.tokenRefresh).toBeLessThanOrEqual(7);
+    for (const tab of tabs) expect(tab.session.getSnapshot()).toMatchObject({ status: 'signed-in', error: { code: 'server_error' } });
+    // The outage ends: the next retry renews, and every tab takes it.
+    world.model.clearFailures();
+    await world.clock.advance(40_000);
+    const tokens = new Set(tabs.map((tab) => tab.session.getSnapshot().accessToken));
+    expect(tokens.size).toBe(1);
+    for (const tab of tabs) expect(tab.session.getSnapshot().error).toBeUndefined();
+  });
+
   it('a vault that cannot start leaves the session signed out with storage_unavailable, not loading forever', async () => {
     const world = createWorkerWorld(START);
     const broken = world.openTab({ failToStart: true });

@@ -107,7 +107,11 @@ export class SessionEngine {
             this.#retryAttempt = 0;
           },
           endSession: (reason, error) => this.endSession(reason, error, false),
-          backOff: (error) => this.#enterBackoff(this.#host.state().generation, error, this.#clock.now() + retryDelayMs(this.#retryAttempt), false),
+          backOff: (error) => {
+            const retryAt = this.#clock.now() + retryDelayMs(this.#retryAttempt);
+            this.#retryAttempt += 1;
+            this.#enterBackoff(this.#host.state().generation, error, retryAt, false);
+          },
         }),
       (error: unknown) => {
         this.#vault = undefined;

@@ -123,8 +123,9 @@ export class VaultLink {
   #onPush(event: VaultEvent): void {
     const { status, tokens: mine, refresh } = this.#host.state();
     if (event.type === 'refresh-failed') {
-      // The tab that asked hears the error in its answer; the others wait with it.
-      if (status === 'signed-in' && mine?.sessionId === event.sessionId && (mine.rotation ?? 0) === event.rotation && refresh.kind === 'idle') {
+      // The tab that asked hears the error in its answer. The others wait with it, and a retry
+      // they had planned moves behind this attempt: one request per backoff step, whoever asks.
+      if (status === 'signed-in' && mine?.sessionId === event.sessionId && (mine.rotation ?? 0) === event.rotation && refresh.kind !== 'in-flight') {
         this.#host.backOff(event.error);
       }
       return;
