@@ -13,6 +13,10 @@ import { createVault } from '../../src/vault/createVault';
 import { createPortPair } from '../vault/vaultHarness';
 import { sessionOptions, startSignIn } from './harness';
 
+// The engine loads its vault link lazily; load it up front (as test/setup.ts does the engine) so
+// a test's first session does not wait for a cold import that `settle()` may not cover.
+await import('../../src/core/session/vaultLink');
+
 export interface WorkerTab {
   session: CozeSession;
   events: CozeAuthEvent[];
