@@ -115,7 +115,12 @@ export class SessionEngine {
         }),
       (error: unknown) => {
         this.#vault = undefined;
-        if (this.#host.state().status === 'restoring') this.#host.signOut('expired', toCozeAuthError(error), false);
+        // Nothing to restore from without the vault: signed out, saying why (the app can offer a retry).
+        if (this.#host.state().status === 'restoring') {
+          const reason = toCozeAuthError(error);
+          this.#host.dispatch({ type: 'signed-out', error: reason });
+          this.#host.emit({ type: 'error', error: reason });
+        }
         throw error;
       },
     );
