@@ -38,9 +38,10 @@ export type CozeAuthProviderProps = CozeAuthProviderCommonProps &
 
 /** The options a session is built from, as a string: when any of them changes, so does the session. */
 function sessionKey(options: Partial<CozeAuthOptions>): string {
-  const { clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, tokenStorage, refreshSkewSeconds } = options;
+  const { clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, tokenStorage, refreshSkewSeconds, workerUrl } = options;
   const storageName = typeof tokenStorage === 'object' ? undefined : tokenStorage;
-  return JSON.stringify({ clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, refreshSkewSeconds, tokenStorage: storageName });
+  // (A URL becomes its href: JSON.stringify calls URL#toJSON.)
+  return JSON.stringify({ clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, refreshSkewSeconds, tokenStorage: storageName, workerUrl });
 }
 
 /**
