@@ -38,9 +38,16 @@ export default [
   },
   {
     name: 'react-coze-auth — total: initial + lazy chunks (session engine, sign-in flow with oidc-client-ts, error notice)',
-    path: `${dir}/main/**/*.js`,
+    // Worker mode's chunk and the vault worker are downloaded only by apps that choose it: their own line below.
+    path: [`${dir}/main/**/*.js`, `!${dir}/main/chunks/vaultLink-*.js`, `!${dir}/main/assets/vaultWorker-*.js`],
     gzip: true,
     limit: '20 kB',
+  },
+  {
+    name: "react-coze-auth — what tokenStorage: 'worker' adds: the vault link chunk and the vault worker script",
+    path: [`${dir}/main/chunks/vaultLink-*.js`, `${dir}/main/assets/vaultWorker-*.js`],
+    gzip: true,
+    limit: '6.5 kB',
   },
   {
     name: 'react-coze-auth/testing — what the browser entry adds to the main library (no msw)',

@@ -96,7 +96,7 @@ export default defineConfig({
         'testing/index': 'src/testing/index.ts',
         'testing/node': 'src/testing/node.ts',
         'testing/msw': 'src/testing/msw.ts',
-        // The page side of the token vault (issue: the shared worker vault); not wired into the session yet.
+        // The page side of the token vault on its own (the e2e of the built worker loads it; the session loads it lazily in worker mode).
         'core/vault/vaultClient': 'src/core/vault/vaultClient.ts',
       },
       formats: ['es'],

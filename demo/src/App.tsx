@@ -4,6 +4,7 @@ import { demoConfig } from './config';
 import { authStatusLabel } from './components/describeAuthEvent';
 import { EventLog } from './components/EventLog';
 import { ProfileCard } from './components/ProfileCard';
+import { StorageModeSwitch } from './components/StorageModeSwitch';
 import { TokenPanel } from './components/TokenPanel';
 import { usePath } from './usePath';
 import { WorkspaceList } from './components/WorkspaceList';
@@ -21,6 +22,7 @@ export function App() {
           <span className="mode">{demoConfig.mode === 'local' ? 'local Coze' : 'coze'}</span>
         </div>
         <div className="topbar-actions">
+          <StorageModeSwitch />
           <span className={`chip chip-${status}`} data-testid="status">
             {authStatusLabel(status)}
           </span>

@@ -5,6 +5,8 @@ const config: NextConfig = {
   // root here, or Next would pick the repository root for tracing and Turbopack.
   outputFileTracingRoot: __dirname,
   turbopack: { root: __dirname },
+  // The tests build the app twice (default storage, worker vault) side by side.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
 };
 
 export default config;

@@ -29,6 +29,13 @@ export interface CozeAuthOptions {
   /** Where tokens live. Default `'sessionStorage'`. See {@link TokenStorageOption}. */
   tokenStorage?: TokenStorageOption;
   /**
+   * `tokenStorage: 'worker'` only: the URL of the token vault's worker script, for bundlers that do
+   * not copy `react-coze-auth/dist/vault/vaultWorker.js` on their own (esbuild, Next.js, plain
+   * script tags). Serve that file from your origin and name it here; every tab must use the same
+   * URL, or the tabs get a vault each. Default: the package's file, resolved by the bundler.
+   */
+  workerUrl?: string | URL;
+  /**
    * Refresh this many seconds before expiry at most. Default 60. For short-lived tokens the skew
    * shrinks to a quarter of the token's lifetime so a refresh never loops.
    */

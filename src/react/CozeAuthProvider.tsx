@@ -44,12 +44,14 @@ export type CozeAuthProviderProps = CozeAuthProviderCommonProps &
  */
 function useSessionFor(sessionProp: CozeSession | undefined, options: Partial<CozeAuthOptions>): CozeSession {
   const { clientId = '', redirectUri = '', baseURL, webBaseURL, workspaceId, codeChallengeMethod, tokenStorage, refreshSkewSeconds } = options;
+  // A URL object made inline is new on every render: its href is what identifies it.
+  const workerUrl = options.workerUrl === undefined ? undefined : String(options.workerUrl);
   const built = useMemo(
     () =>
       sessionProp
         ? undefined
-        : new CozeSession({ clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, tokenStorage, refreshSkewSeconds }),
-    [sessionProp, clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, tokenStorage, refreshSkewSeconds],
+        : new CozeSession({ clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, tokenStorage, refreshSkewSeconds, workerUrl }),
+    [sessionProp, clientId, redirectUri, baseURL, webBaseURL, workspaceId, codeChallengeMethod, tokenStorage, refreshSkewSeconds, workerUrl],
   );
   return sessionProp ?? (built as CozeSession);
 }

@@ -26,6 +26,7 @@ const signedOut: LifecycleState = initialLifecycle(undefined);
 const signedIn: LifecycleState = initialLifecycle(tokens('a'));
 const signingIn: LifecycleState = reduce(signedOut, { type: 'callback-started' });
 const refreshing: LifecycleState = reduce(signedIn, { type: 'refresh-started', generation: 0 });
+const restoring: LifecycleState = initialLifecycle(undefined, false, true);
 const backingOff: LifecycleState = reduce(refreshing, { type: 'refresh-failed', generation: 0, error: transient, failedAt: 4_000, retryAt: 5_000, attempt: 1 });
 
 type Row = [name: string, from: LifecycleState, action: LifecycleAction, expected: Partial<LifecycleState> | 'unchanged'];
@@ -56,6 +57,11 @@ const table: Row[] = [
   ['signing-in + error-reported → unchanged', signingIn, { type: 'error-reported', error: dead }, 'unchanged'],
   ['backoff + error-cleared → error cleared, retry still planned', backingOff, { type: 'error-cleared' }, { error: undefined, refresh: backingOff.refresh }],
   ['signed-in + error-cleared → unchanged', signedIn, { type: 'error-cleared' }, 'unchanged'],
+  ['restoring + session-adopted (the vault holds a sign-in) → signed-in, new generation', restoring, { type: 'session-adopted', tokens: tokens('v') }, { status: 'signed-in', generation: 1, tokens: tokens('v') }],
+  ['restoring + signed-out (the vault holds none) → signed-out, new generation', restoring, { type: 'signed-out', error: undefined }, { status: 'signed-out', generation: 1 }],
+  ['restoring + callback-started → signing-in', restoring, { type: 'callback-started' }, { status: 'signing-in', generation: 1 }],
+  ['restoring + rotation-adopted → unchanged (nothing to rotate yet)', restoring, { type: 'rotation-adopted', generation: 0, tokens: tokens('v', 1) }, 'unchanged'],
+  ['restoring + refresh-started → unchanged', restoring, { type: 'refresh-started', generation: 0 }, 'unchanged'],
 ];
 
 describe('lifecycle reducer', () => {
@@ -82,6 +88,8 @@ describe('toAuthState', () => {
     expect(toAuthState(signedOut)).toMatchObject({ status: 'signed-out', isAuthenticated: false, accessToken: undefined });
     expect(toAuthState(signingIn)).toMatchObject({ status: 'signing-in', isAuthenticated: false, accessToken: undefined });
     expect(LOADING_STATE).toMatchObject({ status: 'loading', isLoading: true, isAuthenticated: false });
+    // Worker mode before the vault answered: the same loading snapshot servers render.
+    expect(toAuthState(restoring)).toBe(LOADING_STATE);
   });
 
   it('reports isRefreshing only while a request is in flight, and the pending error during backoff', () => {

@@ -5,8 +5,6 @@
  * worker's URL: the page opens `new URL('../../vault/vaultWorker.js', import.meta.url)` as shipped.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -16,6 +14,7 @@ import type { VaultState, VaultTokens } from '../../src/core/vault/vaultProtocol
 import { startFakeCozeServer, type FakeCozeServer } from '../../src/testing/node';
 import { s256CodeChallenge } from '../../src/testing/server/pkce';
 import { chromiumForThisFile } from './support/harness';
+import { startEvilServer } from './support/evilServer';
 import { startStaticServer, type StaticServer } from './support/staticServer';
 
 const CLIENT_ID = 'e2e-vault';
@@ -58,22 +57,6 @@ afterAll(async () => {
   await site?.close();
   if (root) await rm(root, { recursive: true, force: true });
 });
-
-/** A server on another origin that records whatever reaches it: where a hostile script would like grants to go. */
-async function startEvilServer(): Promise<{ origin: string; hits: string[]; close(): Promise<void> }> {
-  const hits: string[] = [];
-  const server: Server = createServer((req, res) => {
-    hits.push(`${req.method} ${req.url}`);
-    res.writeHead(200, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*' });
-    res.end('{}');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    hits,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 interface World {
   coze: FakeCozeServer;

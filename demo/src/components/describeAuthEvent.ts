@@ -20,5 +20,6 @@ export function describeAuthEvent(event: CozeAuthEvent): string {
 
 /** The sign-in status for a chip in the app's top bar. */
 export function authStatusLabel(status: CozeAuthStatus): string {
-  return status === 'signed-in' ? 'Signed in' : status === 'signing-in' ? 'Signing in…' : 'Signed out';
+  // `loading`: worker mode, until the vault answers (and server rendering).
+  return status === 'signed-in' ? 'Signed in' : status === 'signing-in' ? 'Signing in…' : status === 'loading' ? 'Loading…' : 'Signed out';
 }

@@ -48,9 +48,13 @@ export function grantOf(record: string, clientId: string, code: string, defaultR
  * This page's URL when it is this client's callback (the redirect URI's path, a pending sign-in for
  * its `state`: the state check), else undefined. On recognising it, sends the code exchange once
  * per state: nothing for an error redirect or a record the flow would refuse, and the record leaves
- * storage before the code leaves the page.
+ * storage before the code leaves the page. `fetchImpl: false` recognises without sending.
  */
-export function recognizeCallback(config: ResolvedCozeConfig, transactions: Storage | undefined, fetchImpl: FetchLike | undefined): string | undefined {
+export function recognizeCallback(
+  config: ResolvedCozeConfig,
+  transactions: Storage | undefined,
+  fetchImpl: FetchLike | undefined | false,
+): string | undefined {
   const href = globalThis.location?.href;
   const state = href ? authorizationResponseState(href) : null;
   if (!href || !state) return undefined;
@@ -58,6 +62,7 @@ export function recognizeCallback(config: ResolvedCozeConfig, transactions: Stor
   const redirect = new URL(config.redirectUri);
   if (here.origin !== redirect.origin || here.pathname !== redirect.pathname) return undefined;
   if (!hasPendingTransaction(transactions, config.clientId, state)) return undefined;
+  if (fetchImpl === false) return href;
   try {
     const code = here.searchParams.get('code');
     const storage = transactions ?? usableTransactionStorage();

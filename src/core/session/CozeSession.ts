@@ -13,6 +13,7 @@ import { runOncePerCallback } from './callbackRegistry.js';
 import { chunkLoader, loadSignInFlow, reportListenerError, toCozeAuthError } from './sessionSupport.js';
 import { initialLifecycle, reduceShellAction, toAuthState, type LifecycleState, type ShellAction } from './lifecycle.js';
 import type { WakeEventSource } from './refreshScheduler.js';
+import type { VaultEndpoint } from '../vault/openVaultWorker.js';
 import type { SessionEngine, SessionHost } from './sessionEngine.js';
 import type { CallbackResult, CozeAuthEvent, CozeAuthState, GetTokenOptions, LoginOptions, SignOutReason } from './types.js';
 
@@ -37,6 +38,8 @@ export interface CozeSessionOptions extends CozeAuthOptions {
   tabChannel?: TabChannel;
   /** The page's wake events (visible, focus, online). Default: the real ones. */
   wakeEvents?: WakeEventSource;
+  /** `tokenStorage: 'worker'`: opens the vault's port. Default: the SharedWorker (a dedicated Worker where missing). */
+  openVaultWorker?: (name: string, workerUrl: string | URL | undefined) => VaultEndpoint;
 }
 
 /**
@@ -78,9 +81,12 @@ export class CozeSession {
     this.#transactions = options.transactionStorage;
     this.#navigate = options.navigate ?? ((url) => globalThis.location.assign(url));
     // A callback for this client on this page: its code exchange leaves now, overlapping the
-    // download of the sign-in code; the mount (or the first <CozeCallback>) completes it.
-    this.#pendingCallbackUrl = recognizeCallback(this.config, this.#transactions, options.fetch);
-    this.#lifecycle = initialLifecycle(this.#store.read(), this.#pendingCallbackUrl !== undefined);
+    // download of the sign-in code; the mount (or the first <CozeCallback>) completes it. Not in
+    // worker mode: there the vault exchanges the code, so the refresh token never enters the page.
+    const worker = options.tokenStorage === 'worker';
+    this.#pendingCallbackUrl = recognizeCallback(this.config, this.#transactions, worker ? false : options.fetch);
+    // Worker mode: the page's store is empty memory; the state waits for the vault's answer.
+    this.#lifecycle = initialLifecycle(this.#store.read(), this.#pendingCallbackUrl !== undefined, worker);
     this.#snapshot = toAuthState(this.#lifecycle);
     if (loadSessionEngine.loaded) this.#engine = this.#createEngine(loadSessionEngine.loaded);
     // In a browser the engine's download starts now and overlaps the app's first render (and the

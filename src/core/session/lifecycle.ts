@@ -20,7 +20,8 @@ export type RefreshPhase =
 
 export interface LifecycleState {
   readonly generation: number;
-  readonly status: 'signed-out' | 'signing-in' | 'signed-in';
+  /** `restoring`: worker mode only, until the token vault says whether it holds a sign-in. */
+  readonly status: 'restoring' | 'signed-out' | 'signing-in' | 'signed-in';
   /** Kept while `signing-in` too, so a replayed callback can fall back to the session it interrupted. */
   readonly tokens: StoredTokens | undefined;
   readonly refresh: RefreshPhase;
@@ -49,11 +50,11 @@ export type LifecycleAction =
 
 export const IDLE: RefreshPhase = Object.freeze({ kind: 'idle' });
 
-/** The state of a session that restored `tokens` (or nothing) from storage. */
-export function initialLifecycle(tokens: StoredTokens | undefined, signingIn = false): LifecycleState {
+/** The state of a session that restored `tokens` (or nothing) from storage, or waits for its vault to say (`restoring`). */
+export function initialLifecycle(tokens: StoredTokens | undefined, signingIn = false, restoring = false): LifecycleState {
   return {
     generation: 0,
-    status: signingIn ? 'signing-in' : tokens ? 'signed-in' : 'signed-out',
+    status: signingIn ? 'signing-in' : tokens ? 'signed-in' : restoring ? 'restoring' : 'signed-out',
     tokens,
     refresh: IDLE,
     error: undefined,
@@ -115,6 +116,7 @@ export function toAuthState(state: LifecycleState): CozeAuthState {
     });
   }
   if (status === 'signing-in') return SIGNING_IN;
+  if (status === 'restoring') return LOADING_STATE;
   return error ? Object.freeze({ ...NO_SESSION, status: 'signed-out', error }) : SIGNED_OUT;
 }
 

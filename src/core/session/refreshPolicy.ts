@@ -21,12 +21,12 @@ export function refreshSkewMs(tokens: StoredTokens, configuredSkewSeconds: numbe
 }
 
 /**
- * The one due-time rule: when the current tokens need renewing, epoch ms. With a refresh token,
+ * The one due-time rule: when the current tokens need renewing, epoch ms. With a refresh token (here or in the vault),
  * `expiry − skew` but never sooner than {@link MIN_REFRESH_INTERVAL_MS} after they were obtained;
  * without one, the expiry itself (the session then ends).
  */
 export function refreshDueAt(tokens: StoredTokens, configuredSkewSeconds: number): number {
-  if (!tokens.refreshToken) return tokens.expiresAt;
+  if (!tokens.refreshToken && !tokens.vaultCanRefresh) return tokens.expiresAt;
   return Math.max(tokens.expiresAt - refreshSkewMs(tokens, configuredSkewSeconds), tokens.obtainedAt + MIN_REFRESH_INTERVAL_MS);
 }
 

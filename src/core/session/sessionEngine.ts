@@ -2,14 +2,14 @@ import { systemClock, type Clock } from '../clock.js';
 import type { ResolvedCozeConfig } from '../config.js';
 import { CozeAuthError } from '../errors.js';
 import { randomHex } from '../randomHex.js';
-import { refreshTokenGrantRequest, type TokenClientContext } from '../protocol/tokenClient.js';
+import { authorizationCodeGrantRequest, refreshTokenGrantRequest, type TokenClientContext } from '../protocol/tokenClient.js';
 import type { TokenResponse } from '../protocol/tokenResponse.js';
 import type { StoredTokens, TokenStore } from '../storage/tokenStore.js';
 import { webLocks } from '../browser/lock.js';
 import { createTabChannel, type TabMessage } from '../browser/tabChannel.js';
 import type { WakeReason } from '../browser/wakeEvents.js';
 import { decideAdoption, rotationOf } from './adoption.js';
-import { loadSignInFlow, toCozeAuthError } from './sessionSupport.js';
+import { chunkLoader, loadSignInFlow, toCozeAuthError } from './sessionSupport.js';
 import { ExpiryEstimator } from './expiryEstimator.js';
 import type { LifecycleAction, LifecycleState } from './lifecycle.js';
 
@@ -20,6 +20,10 @@ import { refreshDueAt, retryDelayMs, TIMER_TOLERANCE_MS } from './refreshPolicy.
 import { TabSync } from './tabSync.js';
 import type { CozeSessionOptions } from './CozeSession.js';
 import type { CallbackResult, CozeAuthEvent, GetTokenOptions, SignOutReason } from './types.js';
+import type { VaultLink } from './vaultLink.js';
+
+// Worker mode's link to the token vault, in a chunk of its own: other apps never download it.
+const loadVaultLink = chunkLoader(() => import('./vaultLink.js'), 'token vault code');
 
 /** What the session's eager shell lends its engine: its state, its one way to change it, and its events. */
 export interface SessionHost {
@@ -66,20 +70,64 @@ export class SessionEngine {
   #retryAttempt = 0;
   #storageFailing = false;
   #started = false;
+  /** `tokenStorage: 'worker'`: the vault that exchanges codes, spends refresh tokens and links the tabs. */
+  readonly #worker: boolean;
+  #vault: Promise<VaultLink> | undefined;
 
   constructor(host: SessionHost) {
     this.#host = host;
     const { config, options, store } = host;
     this.#clock = options.clock ?? systemClock;
     this.#tokenClient = { tokenEndpoint: config.tokenEndpoint, clientId: config.clientId, fetch: options.fetch, clock: this.#clock };
+    this.#worker = options.tokenStorage === 'worker';
+    // In worker mode the vault is where tabs meet: no channel, no locks (claims always succeed).
     this.#tabs = new TabSync(
-      options.tabChannel ?? createTabChannel(`coze-auth.${config.clientId}`, store.key),
+      this.#worker ? undefined : options.tabChannel ?? createTabChannel(`coze-auth.${config.clientId}`, store.key),
       options.lock ?? webLocks,
       `coze-auth.rotation.${config.clientId}`,
     );
     this.#scheduler = new RefreshScheduler(this.#clock, options.wakeEvents);
     const stored = host.state().tokens;
     if (stored) this.#expiry.learnFrom(stored);
+    // At once, not at mount: the first state waits for the vault's answer.
+    if (this.#worker) void this.#vaultLink().catch(() => undefined);
+  }
+
+  /** The vault link, loaded and connected once; a failed download signs a restoring session out (and is tried again on demand). */
+  #vaultLink(): Promise<VaultLink> {
+    this.#vault ??= loadVaultLink().then(
+      ({ VaultLink }) =>
+        new VaultLink({
+          config: this.#host.config,
+          options: this.#host.options,
+          state: () => this.#host.state(),
+          dispatch: (action) => this.#host.dispatch(action),
+          emit: (event) => this.#host.emit(event),
+          subscribe: (listener) => this.#host.subscribe(listener),
+          localExpiresAt: (response, obtainedAt) => this.#expiry.localExpiresAt(response, obtainedAt),
+          adopted: (tokens) => {
+            this.#expiry.learnFrom(tokens);
+            this.#retryAttempt = 0;
+          },
+          endSession: (reason, error) => this.endSession(reason, error, false),
+          backOff: (error) => {
+            const retryAt = this.#clock.now() + retryDelayMs(this.#retryAttempt);
+            this.#retryAttempt += 1;
+            this.#enterBackoff(this.#host.state().generation, error, retryAt, false);
+          },
+        }),
+      (error: unknown) => {
+        this.#vault = undefined;
+        // Nothing to restore from without the vault: signed out, saying why (the app can offer a retry).
+        if (this.#host.state().status === 'restoring') {
+          const reason = toCozeAuthError(error);
+          this.#host.dispatch({ type: 'signed-out', error: reason });
+          this.#host.emit({ type: 'error', error: reason });
+        }
+        throw error;
+      },
+    );
+    return this.#vault;
   }
 
   /** Starts timers and listeners (wake events, other tabs) and asks other tabs for a newer rotation. */
@@ -113,13 +161,20 @@ export class SessionEngine {
       await flow.abandonAuthorization(this.#host.config, this.#host.transactions, url);
       throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
     }
-    const completed = await flow.completeAuthorization(this.#host.config, this.#host.transactions, this.#tokenClient, url);
+    const vault = this.#worker ? await this.#vaultLink() : undefined;
+    const completed = await flow.completeAuthorization(
+      this.#host.config,
+      this.#host.transactions,
+      (grant, sent): Promise<StoredTokens | TokenResponse> =>
+        vault ? vault.exchangeCode(grant) : authorizationCodeGrantRequest(this.#tokenClient, grant, sent),
+      url,
+    );
     if (generation === undefined || !this.#isCurrent(generation)) {
       // Signed out, or another tab's sign-in was adopted, while the code was exchanged.
       if (this.#host.state().status === 'signed-in') return { returnTo: completed.returnTo, alreadySignedIn: true };
       throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
     }
-    const tokens = this.#tokensFrom(completed.response, undefined);
+    const tokens = 'sessionId' in completed.response ? completed.response : this.#tokensFrom(completed.response, undefined);
     this.#commit({ type: 'signed-in', generation, tokens });
     this.#host.emit({ type: 'signed-in', expiresAt: tokens.expiresAt, source: 'this-tab' });
     return { returnTo: completed.returnTo, alreadySignedIn: false };
@@ -135,6 +190,7 @@ export class SessionEngine {
    */
   async getToken(options: GetTokenOptions = {}): Promise<string> {
     if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
+    if (this.#host.state().status === 'restoring') await (await this.#vaultLink()).restored;
     if (this.#host.state().status === 'signing-in') {
       const pendingUrl = this.#host.pendingCallbackUrl();
       const callback = pendingUrl ? this.#host.handleRedirectCallback(pendingUrl) : this.#host.callback();
@@ -206,6 +262,7 @@ export class SessionEngine {
       const current = this.#host.state().tokens;
       if (!this.#isCurrent(generation) || !current) return this.#afterSupersede();
       if (rotationOf(current) > rotationOf(start)) return current.accessToken; // handed over meanwhile
+      if (this.#worker && current.vaultCanRefresh) return this.#refreshInVault(generation, current);
       if (!current.refreshToken) return this.#expireWithoutRefreshToken(current);
       const claim = await this.#tabs.claimRotation(current.sessionId, rotationOf(current));
       if (claim === true) {
@@ -239,22 +296,47 @@ export class SessionEngine {
       this.#host.emit({ type: 'refreshed', expiresAt: tokens.expiresAt, source: 'this-tab' });
       return tokens.accessToken;
     } catch (caught) {
-      const error = toCozeAuthError(caught);
-      if (!this.#isCurrent(generation)) return this.#afterSupersede();
-      if (!error.isTransient) {
-        if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
-        const now = this.#host.state().tokens;
-        // Without working locks another tab may have rotated the token a moment ago: adopt its result.
-        if (now && rotationOf(now) > rotationOf(current)) return now.accessToken;
-        this.endSession('refresh-rejected', error);
-        throw error;
-      }
-      const delayMs = retryDelayMs(this.#retryAttempt);
-      this.#retryAttempt += 1;
-      this.#enterBackoff(generation, error, this.#clock.now() + delayMs, true);
-      this.#host.emit({ type: 'refresh-retry', error, attempt: this.#retryAttempt, delayMs });
-      return this.#duringBackoff(current, error);
+      return this.#refreshFailed(generation, current, caught);
     }
+  }
+
+  /** The refresh step in worker mode: the vault spends the refresh token (once for all tabs that ask). */
+  async #refreshInVault(generation: number, current: StoredTokens): Promise<string> {
+    try {
+      const tokens = await (await this.#vaultLink()).refresh(current);
+      if (!this.#isCurrent(generation)) return this.#afterSupersede();
+      const mine = this.#host.state().tokens;
+      // The vault pushes new tokens to every tab before it answers: usually they are taken already.
+      if (!mine || mine.sessionId !== tokens.sessionId || rotationOf(mine) >= rotationOf(tokens)) return this.#afterSupersede();
+      this.#retryAttempt = 0;
+      this.#expiry.learnFrom(tokens);
+      this.#commit({ type: 'refreshed', generation, tokens });
+      this.#host.emit({ type: 'refreshed', expiresAt: tokens.expiresAt, source: 'this-tab' });
+      return tokens.accessToken;
+    } catch (caught) {
+      // Coze gave this sign-in no refresh token: it lasts until its access token expires.
+      if (caught instanceof CozeAuthError && caught.code === 'session_expired') return this.#expireWithoutRefreshToken(current);
+      return this.#refreshFailed(generation, current, caught);
+    }
+  }
+
+  /** A refresh failed: a dead grant ends the session, a transient failure schedules one retry. */
+  async #refreshFailed(generation: number, current: StoredTokens, caught: unknown): Promise<string> {
+    const error = toCozeAuthError(caught);
+    if (!this.#isCurrent(generation)) return this.#afterSupersede();
+    if (!error.isTransient) {
+      if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
+      const now = this.#host.state().tokens;
+      // Without working locks another tab may have rotated the token a moment ago: adopt its result.
+      if (now && rotationOf(now) > rotationOf(current)) return now.accessToken;
+      this.endSession('refresh-rejected', error);
+      throw error;
+    }
+    const delayMs = retryDelayMs(this.#retryAttempt);
+    this.#retryAttempt += 1;
+    this.#enterBackoff(generation, error, this.#clock.now() + delayMs, true);
+    this.#host.emit({ type: 'refresh-retry', error, attempt: this.#retryAttempt, delayMs });
+    return this.#duringBackoff(current, error);
   }
 
   #enterBackoff(generation: number, error: CozeAuthError, retryAt: number, announce: boolean): void {
@@ -456,13 +538,14 @@ export class SessionEngine {
     this.#tabs.releaseRotation();
     // Told by another tab: in shared storage it already cleared the record (and a newer sign-in may be there now).
     this.#host.signOut(reason, error, !(reason === 'other-tab' && this.#host.store.sharedAcrossTabs));
-    if (announce) this.#tabs.post({ type: 'signed-out', sessionId: ended?.sessionId });
+    if (announce) this.announceSignOut(ended);
   }
 
-  /** Tells other tabs of a sign-out the shell made before this engine arrived. */
+  /** Tells other tabs of a sign-out (in worker mode: ends the sign-in in the vault, which tells them). */
   announceSignOut(ended: StoredTokens | undefined): void {
     if (ended) this.#endedSessions.add(ended.sessionId);
-    this.#tabs.post({ type: 'signed-out', sessionId: ended?.sessionId });
+    if (this.#worker) void this.#vaultLink().then((vault) => vault.signOut(), () => undefined);
+    else this.#tabs.post({ type: 'signed-out', sessionId: ended?.sessionId });
   }
 
   #isCurrent(generation: number): boolean {

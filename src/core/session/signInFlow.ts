@@ -5,7 +5,7 @@ import { CozeAuthError } from '../errors.js';
 import { createAuthorizationRequest, readAuthorizationTransaction, takeAuthorizationTransaction } from '../protocol/authorizationRequest.js';
 import { parseCallbackUrl } from '../protocol/authorizationResponse.js';
 import { stripCallbackFromAddressBar } from '../protocol/callbackUrl.js';
-import { authorizationCodeGrantRequest, type TokenClientContext } from '../protocol/tokenClient.js';
+import type { AuthorizationCodeGrant, SentRequest } from '../protocol/tokenClient.js';
 import type { TokenResponse } from '../protocol/tokenResponse.js';
 import { requireSameOriginPath, toSameOriginPath } from '../returnTo.js';
 import { takeSentSignIn, usableTransactionStorage } from '../storage/transactionStorage.js';
@@ -54,23 +54,24 @@ export async function abandonAuthorization(config: ResolvedCozeConfig, transacti
 }
 
 /** A completed authorization: tokens, and the same-origin path chosen at login (`/` if it was altered). */
-export interface CompletedAuthorization {
-  response: TokenResponse;
+export interface CompletedAuthorization<R = TokenResponse> {
+  response: R;
   returnTo: string;
 }
 
 /**
  * Reads the callback URL (throws `invalid_callback_url`), consumes the pending sign-in for its
  * state (checked before anything else), turns an OAuth error redirect into a typed error, and
- * exchanges the code with the PKCE verifier — or reads the answer of the exchange the session
- * already sent for this state (earlyExchange.ts).
+ * exchanges the code with the PKCE verifier through `exchange` (the token endpoint, or the token
+ * vault in worker mode) — handing it the request the session already sent for this state, if any
+ * (earlyExchange.ts), whose answer is read instead of sending again.
  */
-export async function completeAuthorization(
+export async function completeAuthorization<R>(
   config: ResolvedCozeConfig,
   transactions: Storage | undefined,
-  tokenClient: TokenClientContext,
+  exchange: (grant: AuthorizationCodeGrant, sent: SentRequest | undefined) => Promise<R>,
   callbackUrl: string,
-): Promise<CompletedAuthorization> {
+): Promise<CompletedAuthorization<R>> {
   const params = parseCallbackUrl(callbackUrl);
   const sent = takeSentSignIn(config.clientId, params.state);
   try {
@@ -91,7 +92,7 @@ export async function completeAuthorization(
     if (sent && (sent.grant.code !== grant.code || sent.grant.codeVerifier !== grant.codeVerifier || sent.grant.redirectUri !== grant.redirectUri)) {
       throw new CozeAuthError('state_mismatch', 'This sign-in response does not match the one already being completed.');
     }
-    const response = await authorizationCodeGrantRequest(tokenClient, grant, sent);
+    const response = await exchange(grant, sent);
     // Re-validated: sessionStorage may have been altered during the round trip.
     return { response, returnTo: toSameOriginPath(transaction.returnTo ?? '/', currentOrigin()) ?? '/' };
   } finally {

@@ -14,8 +14,12 @@ export interface TokenStorageAdapter {
   readonly sharedAcrossTabs?: boolean;
 }
 
-/** Where tokens are kept: a built-in mode or your own {@link TokenStorageAdapter}. */
-export type TokenStorageOption = 'sessionStorage' | 'localStorage' | 'memory' | TokenStorageAdapter;
+/**
+ * Where tokens are kept: a built-in mode or your own {@link TokenStorageAdapter}. `'worker'` keeps
+ * the refresh token in a SharedWorker (the token vault) that every tab shares and no page script
+ * can read; the page holds only the access token, in memory.
+ */
+export type TokenStorageOption = 'sessionStorage' | 'localStorage' | 'memory' | 'worker' | TokenStorageAdapter;
 
 /** A storage adapter that forgets everything on reload. */
 export function createMemoryStorage(): TokenStorageAdapter {
@@ -46,7 +50,8 @@ export function webStorage(name: 'sessionStorage' | 'localStorage'): Storage | u
 /** Turns a {@link TokenStorageOption} into an adapter; falls back to memory where web storage is unusable. */
 export function resolveTokenStorage(option: TokenStorageOption = 'sessionStorage'): TokenStorageAdapter {
   if (typeof option === 'object') return option;
-  if (option === 'memory') return createMemoryStorage();
+  // Worker mode keeps page-safe tokens (no refresh token) in memory; the vault holds the rest.
+  if (option === 'memory' || option === 'worker') return createMemoryStorage();
   const storage = webStorage(option);
   if (!storage) return createMemoryStorage();
   return {

@@ -17,6 +17,8 @@ export interface StoredTokens {
   rotation?: number;
   /** `expires_in` as Coze stated it (its clock), epoch ms; lets a reload keep what was learned about the clock offset. */
   cozeExpiresAt?: number;
+  /** `tokenStorage: 'worker'`: the token vault holds a refresh token for these tokens (the page never does). */
+  vaultCanRefresh?: boolean;
 }
 
 const optionalNumber = (value: unknown) => value === undefined || typeof value === 'number';

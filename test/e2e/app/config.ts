@@ -31,7 +31,7 @@ export interface E2EFlags {
 
 const FLAGS_KEY = 'e2e.flags';
 const FLAG_NAMES = ['storage', 'strict', 'skew', 'poll'] as const;
-const STORAGES = ['sessionStorage', 'localStorage', 'memory'] as const;
+const STORAGES = ['sessionStorage', 'localStorage', 'memory', 'worker'] as const;
 
 declare global {
   interface Window {

@@ -23,7 +23,7 @@ const ARTIFACTS_DIR = join(process.cwd(), 'test-results', 'e2e');
 
 /** What the app reads from the URL at startup (see app/config.ts). */
 export interface AppFlags {
-  storage?: 'sessionStorage' | 'localStorage' | 'memory';
+  storage?: 'sessionStorage' | 'localStorage' | 'memory' | 'worker';
   strict?: boolean;
   skew?: number;
   poll?: number;
