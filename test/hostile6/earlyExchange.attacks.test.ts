@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { takeSentSignIn } from '../../src/core/storage/transactionStorage';
-import { landOnCallback, rejection, sessionOptions, setupFakeCoze, signIn } from '../helpers/harness';
+import { landOnCallback, rejection, sessionOptions, setupFakeCoze } from '../helpers/harness';
 import { createTestClock, flushAsync as settle, TEST_API_ORIGIN, TEST_CLIENT_ID } from '../../src/testing/index';
 
 const fake = setupFakeCoze();
@@ -73,7 +73,7 @@ describe('hostile6: the early code exchange (engine loaded)', () => {
     await clock.advance(16 * 60_000); // Coze's access tokens live 15 minutes
     const token = await session.getToken();
     // getToken's contract: "an access token valid for at least the refresh skew". Coze says 401.
-    expect(await cozeAccepts(token)).toBe(true);
+    expect(await cozeAccepts(token), 'Coze accepts the access token getToken() just returned (it answers 401)').toBe(true);
     expect(session.getSnapshot().expiresAt).toBeLessThanOrEqual(issuedAt + 15 * 60_000);
   });
 
@@ -92,7 +92,7 @@ describe('hostile6: the early code exchange (engine loaded)', () => {
     expect(session.getSnapshot().status).toBe('signed-out');
     expect(fake.state.model.counters.tokenExchange).toBeLessThanOrEqual(1);
     const bar = new URL(window.location.href).searchParams;
-    expect({ code: bar.get('code'), state: bar.get('state') }).toEqual({ code: null, state: null });
+    expect({ code: bar.get('code'), state: bar.get('state') }, 'code and state stripped from the address bar').toEqual({ code: null, state: null });
     expect(codeOf(callbackUrl)).toBeTruthy();
     unmount();
   });

@@ -73,7 +73,7 @@ describe('hostile6: the early code exchange while the engine downloads', () => {
 
     await clock.advance(10 * 60_000 + 30_000); // 15.5 minutes after Coze issued the token
     const token = await session.getToken();
-    expect(await cozeAccepts(token)).toBe(true);
+    expect(await cozeAccepts(token), 'Coze accepts the access token getToken() just returned (it answers 401)').toBe(true);
     expect(session.getSnapshot().expiresAt).toBeLessThanOrEqual(issuedAt + 15 * 60_000);
   });
 
@@ -94,10 +94,10 @@ describe('hostile6: the early code exchange while the engine downloads', () => {
     expect(model.counters.tokenRefresh).toBe(1);
     const refreshedAt = model.requestLog.filter((entry) => entry.kind === 'token-refresh').at(-1)?.time as number;
     // The refreshed token lives 15 minutes from refreshedAt on Coze's side.
-    expect(session.getSnapshot().expiresAt).toBeLessThanOrEqual(refreshedAt + 15 * 60_000);
+    expect(session.getSnapshot().expiresAt, 'the refreshed token is believed no longer than Coze issued it for').toBeLessThanOrEqual(refreshedAt + 15 * 60_000);
     await clock.advance(refreshedAt + 15 * 60_000 + 30_000 - clock.now());
     const token = await session.getToken();
-    expect(await cozeAccepts(token)).toBe(true);
+    expect(await cozeAccepts(token), 'Coze accepts the access token getToken() just returned (it answers 401)').toBe(true);
   });
 
   // Control for the two DEFECTs above: the same clock and the same 5-minute download, with the
@@ -135,7 +135,7 @@ describe('hostile6: the early code exchange while the engine downloads', () => {
     expect(model.counters.tokenExchange).toBe(1);
     await clock.advance(15 * 60_000 + 30_000);
     const token = await session.getToken();
-    expect(await cozeAccepts(token)).toBe(true);
+    expect(await cozeAccepts(token), 'Coze accepts the access token getToken() just returned (it answers 401)').toBe(true);
     expect(session.getSnapshot().expiresAt).toBeGreaterThan(issuedAt + 15 * 60_000);
   });
 
