@@ -22,7 +22,7 @@ describe('authorizationCodeGrantRequest', () => {
   it('POSTs exactly the JSON fields of the Coze protocol', async () => {
     const fetch = respond(200, { access_token: 'at', refresh_token: 'rt', expires_in: NOW / 1000 + 900, token_type: 'Bearer' });
     const tokens = await authorizationCodeGrantRequest(ctx(fetch), grant);
-    expect(tokens).toEqual({ accessToken: 'at', refreshToken: 'rt', cozeExpiresAt: NOW + 900_000, lifetimeMs: undefined, tokenType: 'Bearer' });
+    expect(tokens).toEqual({ accessToken: 'at', refreshToken: 'rt', cozeExpiresAt: NOW + 900_000, lifetimeMs: undefined, tokenType: 'Bearer', receivedAt: expect.any(Number) });
     const [url, init] = vi.mocked(fetch).mock.calls[0]!;
     expect(url).toBe(endpoint);
     expect(init.method).toBe('POST');

@@ -1,5 +1,5 @@
 import type { ResolvedCozeConfig } from '../config.js';
-import { hasPendingTransaction, keepSentSignIn, transactionPrefix, usableTransactionStorage } from '../storage/transactionStorage.js';
+import { hasPendingTransaction, keepSentSignIn, transactionPrefix, usableTransactionStorage, type SentSignIn } from '../storage/transactionStorage.js';
 import { authorizationResponseState } from './callbackUrl.js';
 import type { AuthorizationCodeGrant, FetchLike } from './tokenClient.js';
 
@@ -54,6 +54,7 @@ export function recognizeCallback(
   config: ResolvedCozeConfig,
   transactions: Storage | undefined,
   fetchImpl: FetchLike | undefined | false,
+  now: () => number,
 ): string | undefined {
   const href = globalThis.location?.href;
   const state = href ? authorizationResponseState(href) : null;
@@ -74,10 +75,15 @@ export function recognizeCallback(
       storage.removeItem(key);
       const controller = new AbortController();
       const send = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+      const signIn: SentSignIn = { record, grant, controller, receivedAt: undefined, response: undefined as never };
       // async: a fetch that throws instead of rejecting still ends in this promise, for the flow to report.
-      const response = (async () => send(config.tokenEndpoint, tokenRequestInit(authorizationCodeBody(config.clientId, grant), controller.signal)))();
-      response.catch(() => undefined); // the flow reports failures; one nobody takes is not an error
-      keepSentSignIn(config.clientId, state, { record, grant, response, controller });
+      signIn.response = (async () => {
+        const answer = await send(config.tokenEndpoint, tokenRequestInit(authorizationCodeBody(config.clientId, grant), controller.signal));
+        signIn.receivedAt = now();
+        return answer;
+      })();
+      signIn.response.catch(() => undefined); // the flow reports failures; one nobody takes is not an error
+      keepSentSignIn(config.clientId, state, signIn);
     }
   } catch {
     // Unreadable storage or record: the flow exchanges (or reports) as it would without this step.

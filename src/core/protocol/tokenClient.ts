@@ -21,6 +21,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 interface RawAnswer {
   response: Response;
+  receivedAt: number;
   body: unknown;
   parsed: boolean;
 }
@@ -48,10 +49,11 @@ function sendWithTimeout(ctx: TokenClientContext, payload: Record<string, string
     } catch (cause) {
       throw new CozeAuthError('network_error', 'Could not reach the Coze token endpoint.', { cause });
     }
+    const receivedAt = sent?.receivedAt ?? clock.now();
     try {
-      return { response, body: (await response.json()) as unknown, parsed: true };
+      return { response, receivedAt, body: (await response.json()) as unknown, parsed: true };
     } catch {
-      return { response, body: undefined, parsed: false };
+      return { response, receivedAt, body: undefined, parsed: false };
     }
   })();
   return Promise.race([exchange, timedOut]).finally(() => clock.clearTimeout(timer));
@@ -61,6 +63,8 @@ function sendWithTimeout(ctx: TokenClientContext, payload: Record<string, string
 export interface SentRequest {
   readonly response: Promise<Response>;
   readonly controller: AbortController;
+  /** When its response arrived (on the session's clock), once it has. */
+  readonly receivedAt: number | undefined;
 }
 
 /** @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3 (body is JSON on Coze) */
@@ -126,7 +130,7 @@ async function postTokenRequest(
   secrets: readonly string[],
   sent?: SentRequest,
 ): Promise<TokenResponse> {
-  const { response, body, parsed } = await sendWithTimeout(ctx, payload, sent);
+  const { response, receivedAt, body, parsed } = await sendWithTimeout(ctx, payload, sent);
   const logid = readLogid(response, body);
   const oauthError = parsed ? readOAuthError(body) : undefined;
   const status = response.status;
@@ -156,7 +160,7 @@ async function postTokenRequest(
   if (!parsed) {
     throw new CozeAuthError('invalid_token_response', `Coze's token response is not JSON.`, { status, logid });
   }
-  return parseTokenBody(body, logid);
+  return { ...parseTokenBody(body, logid), receivedAt };
 }
 
 /**

@@ -13,6 +13,11 @@ export interface TokenResponse {
   /** `expires_in` as a lifetime, ms, when Coze sent a relative value (RFC 6749 style). */
   lifetimeMs: number | undefined;
   tokenType: string;
+  /**
+   * When the answer arrived, epoch ms on the session's clock; set by the token client. An answer
+   * to the early code exchange may be read much later (a slow chunk): its lifetime starts here.
+   */
+  receivedAt?: number;
 }
 
 // Coze sends `expires_in` as an absolute Unix timestamp in seconds. A value this small can only be

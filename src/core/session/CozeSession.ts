@@ -84,7 +84,9 @@ export class CozeSession {
     // download of the sign-in code; the mount (or the first <CozeCallback>) completes it. Not in
     // worker mode: there the vault exchanges the code, so the refresh token never enters the page.
     const worker = options.tokenStorage === 'worker';
-    this.#pendingCallbackUrl = recognizeCallback(this.config, this.#transactions, worker ? false : options.fetch);
+    this.#pendingCallbackUrl = recognizeCallback(this.config, this.#transactions, worker ? false : options.fetch, () =>
+      options.clock ? options.clock.now() : Date.now(),
+    );
     // Worker mode: the page's store is empty memory; the state waits for the vault's answer.
     this.#lifecycle = initialLifecycle(this.#store.read(), this.#pendingCallbackUrl !== undefined, worker);
     this.#snapshot = toAuthState(this.#lifecycle);
@@ -171,8 +173,12 @@ export class CozeSession {
    */
   handleRedirectCallback(url: string = globalThis.location?.href ?? ''): Promise<CallbackResult> {
     const state = authorizationResponseState(url);
-    // A remounted <CozeCallback> sees the cleaned URL: it gets the outcome of the callback it started.
-    if (!state && this.#callback) return this.#callback;
+    if (!state) {
+      // A URL already cleaned (by a router, or for a remounted <CozeCallback>): the callback of this
+      // page is the one recognised at construction, or the one under way.
+      if (this.#pendingCallbackUrl) return this.handleRedirectCallback(this.#pendingCallbackUrl);
+      if (this.#callback) return this.#callback;
+    }
     const complete = () => this.#completeCallback(url, state);
     const callback = state ? runOncePerCallback(`${this.config.clientId} ${state}`, complete) : complete();
     this.#callback = callback;
@@ -249,7 +255,10 @@ export class CozeSession {
     // the mount that follows must not sign the user back in.
     const pending = this.#pendingCallbackUrl;
     this.#pendingCallbackUrl = undefined;
-    if (pending) forgetPendingSignIn(this.#transactions, this.config.clientId, authorizationResponseState(pending) as string);
+    if (pending) {
+      forgetPendingSignIn(this.#transactions, this.config.clientId, authorizationResponseState(pending) as string);
+      stripCallbackFromAddressBar(pending); // nothing will handle it now: its code must not stay in the address bar
+    }
     if (this.#engine) {
       this.#engine.endSession('logout', undefined);
       return;

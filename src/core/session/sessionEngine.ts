@@ -1,7 +1,6 @@
 import { systemClock, type Clock } from '../clock.js';
 import type { ResolvedCozeConfig } from '../config.js';
 import { CozeAuthError } from '../errors.js';
-import { randomHex } from '../randomHex.js';
 import { authorizationCodeGrantRequest, refreshTokenGrantRequest, type TokenClientContext } from '../protocol/tokenClient.js';
 import type { TokenResponse } from '../protocol/tokenResponse.js';
 import type { StoredTokens, TokenStore } from '../storage/tokenStore.js';
@@ -174,7 +173,8 @@ export class SessionEngine {
       if (this.#host.state().status === 'signed-in') return { returnTo: completed.returnTo, alreadySignedIn: true };
       throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
     }
-    const tokens = 'sessionId' in completed.response ? completed.response : this.#tokensFrom(completed.response, undefined);
+    // A new sign-in gets a random id (from the flow's chunk, which the exchange needed anyway).
+    const tokens = 'sessionId' in completed.response ? completed.response : this.#tokensFrom(completed.response, undefined, flow.randomHex(16));
     this.#commit({ type: 'signed-in', generation, tokens });
     this.#host.emit({ type: 'signed-in', expiresAt: tokens.expiresAt, source: 'this-tab' });
     return { returnTo: completed.returnTo, alreadySignedIn: false };
@@ -376,8 +376,9 @@ export class SessionEngine {
     });
   }
 
-  #tokensFrom(response: TokenResponse, previous: StoredTokens | undefined): StoredTokens {
-    const now = this.#clock.now();
+  #tokensFrom(response: TokenResponse, previous: StoredTokens | undefined, sessionId = previous?.sessionId as string): StoredTokens {
+    // The answer's arrival, not this moment: an early exchange's answer may wait for a slow chunk.
+    const now = response.receivedAt ?? this.#clock.now();
     return {
       accessToken: response.accessToken,
       // RFC 6749 §6: without a new refresh token in the answer, the old one stays valid.
@@ -385,7 +386,7 @@ export class SessionEngine {
       expiresAt: this.#expiry.localExpiresAt(response, now),
       obtainedAt: now,
       tokenType: response.tokenType,
-      sessionId: previous?.sessionId ?? randomHex(16),
+      sessionId,
       signedInAt: previous ? previous.signedInAt ?? previous.obtainedAt : now,
       rotation: previous ? rotationOf(previous) + 1 : 0,
       cozeExpiresAt: response.cozeExpiresAt,

@@ -11,6 +11,7 @@ import { requireSameOriginPath, toSameOriginPath } from '../returnTo.js';
 import { takeSentSignIn, usableTransactionStorage } from '../storage/transactionStorage.js';
 
 export { stripCallbackFromAddressBar };
+export { randomHex } from '../randomHex.js';
 
 /** Where pending sign-ins wait; without any, sign-in fails before leaving for Coze. */
 function resolveTransactionStorage(): Storage {

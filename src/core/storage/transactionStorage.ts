@@ -26,8 +26,10 @@ export interface SentSignIn {
   readonly record: string;
   /** Exactly what was sent. */
   readonly grant: AuthorizationCodeGrant;
-  readonly response: Promise<Response>;
+  response: Promise<Response>;
   readonly controller: AbortController;
+  /** When the response arrived, on the session's clock: its token's lifetime starts then, not when the flow reads it. */
+  receivedAt: number | undefined;
 }
 
 const sent = new Map<string, SentSignIn>();
