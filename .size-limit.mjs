@@ -18,7 +18,10 @@ const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));
 // The minimal app's initial entry was 5.65 kB (budget 5.75) before the early code exchange: a
 // session built on its callback page sends the exchange at once instead of after the sign-in
 // chunk (0.3 kB; a cold-cache callback 1065 → 949 ms in `npm run bench`, at the hand-written
-// yardstick). Issue 15's target is 5.5 kB: the bytes are still to be found.
+// yardstick), plus what hostile review 6 made it do (an answer's lifetime from its arrival, the
+// address bar cleaned on an early logout, a pre-cleaned URL completing the recognised callback:
+// 0.07 kB) and worker mode's switch (0.05 kB; its code is lazy). Issue 15's target is 5.5 kB: the
+// bytes are still to be found. The total grew by the same, plus worker mode's hooks in the engine.
 // Every export grew past its first 6.5 kB with features asked for since: the 401 rule around
 // @coze/api's axios instance (0.7 kB), the TanStack binding's own provider and cleanup, and a
 // selector hook so useCozeToken re-renders only for its slice. /testing grew with the chat
@@ -28,7 +31,7 @@ export default [
     name: 'react-coze-auth — initial entry of an app using the provider, login button, callback and a token (oidc-client-ts stays lazy)',
     path: manifest.minimal.initial,
     gzip: true,
-    limit: '6 kB',
+    limit: '6.25 kB',
   },
   {
     name: 'react-coze-auth — initial: every export of the main entry',
@@ -41,7 +44,7 @@ export default [
     // Worker mode's chunk and the vault worker are downloaded only by apps that choose it: their own line below.
     path: [`${dir}/main/**/*.js`, `!${dir}/main/chunks/vaultLink-*.js`, `!${dir}/main/assets/vaultWorker-*.js`],
     gzip: true,
-    limit: '20 kB',
+    limit: '20.5 kB',
   },
   {
     name: "react-coze-auth — what tokenStorage: 'worker' adds: the vault link chunk and the vault worker script",
