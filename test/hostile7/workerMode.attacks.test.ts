@@ -1,0 +1,297 @@
+// Hostile review 7: attacks on worker mode (tokenStorage: 'worker') through real sessions on
+// in-process vaults. `DEFECT:` tests fail against the code as reviewed; `held:` tests pin what held.
+import { afterEach, describe, expect, it } from 'vitest';
+import { rejection, startSignIn } from '../helpers/harness';
+import { createPortPair } from '../vault/vaultHarness';
+import { createWorld, settle } from './world';
+
+const START = Date.UTC(2026, 11, 1, 9, 0, 0);
+const TTL_MS = 900_000;
+const DUE_MS = TTL_MS - 60_000;
+
+afterEach(() => {
+  window.history.replaceState(null, '', '/');
+});
+
+describe('hostile7: worker mode, the page side', () => {
+  it('DEFECT: a used callback URL visited again while the vault holds the sign-in fails instead of "already signed in"', async () => {
+    const world = createWorld(START);
+    const a = world.openTab();
+    await settle();
+    const callbackUrl = await startSignIn(a.session, world.model, a.navigate);
+    window.history.replaceState(null, '', callbackUrl);
+    await a.session.handleRedirectCallback(callbackUrl);
+    expect(a.session.getSnapshot().status).toBe('signed-in');
+
+    // A new page on the same (used) callback URL: a bookmark, the history list, another tab.
+    // In every other mode this answers { alreadySignedIn: true } (session.signIn.test.ts).
+    window.history.replaceState(null, '', callbackUrl);
+    const b = world.openTab();
+    const replay = b.session.handleRedirectCallback(callbackUrl);
+    const outcome = await replay.then(
+      (result) => ({ ok: true as const, result }),
+      (error: { code?: string }) => ({ ok: false as const, code: error.code }),
+    );
+    await settle();
+    expect(b.session.getSnapshot().status).toBe('signed-in');
+    expect(world.model.counters.tokenExchange, 'no second exchange').toBe(1);
+    expect(outcome, 'the replayed callback of a signed-in vault must not be reported as a failed sign-in').toMatchObject({
+      ok: true,
+      result: { alreadySignedIn: true },
+    });
+  });
+
+  it('DEFECT: session.refresh() while restoring rejects with login_required although the vault holds a sign-in', async () => {
+    const world = createWorld(START);
+    const a = world.openTab();
+    await settle();
+    await world.signIn(a);
+    const later = world.openTab();
+    expect(later.session.getSnapshot().status).toBe('loading');
+    // getToken waits for the vault (session.worker.test.ts); refresh() does not, and says "signed out".
+    const outcome = await later.session.refresh().then(
+      (token) => ({ ok: true as const, token }),
+      (error: { code?: string }) => ({ ok: false as const, code: error.code }),
+    );
+    await settle();
+    expect(later.session.getSnapshot().status).toBe('signed-in');
+    expect(outcome, 'refresh() during restoring must wait for the vault, not answer login_required for a signed-in user').toMatchObject({ ok: true });
+  });
+
+  it('held: getToken during restoring against a vault that never answers leaves loading after the 45 s timeout', async () => {
+    const world = createWorld(START);
+    const tab = world.openTab({ openVaultWorker: () => ({ onmessage: null, onerror: null, postMessage: () => undefined, close: () => undefined }) });
+    const token = rejection(tab.session.getToken());
+    await settle();
+    expect(tab.session.getSnapshot().status).toBe('loading');
+    await world.clock.advance(45_000);
+    await settle();
+    // Not stuck. (getToken itself says login_required: the state's network_error is transient.)
+    await expect(token).resolves.toMatchObject({ name: 'CozeAuthError' });
+    expect(tab.session.getSnapshot()).toMatchObject({ status: 'signed-out', error: { code: 'network_error' } });
+  });
+
+  it('held: a tab that signs in while another tab is mid-refresh: everyone ends on the new sign-in, the old rotation is dropped', async () => {
+    const world = createWorld(START);
+    const [a, b] = [world.openTab(), world.openTab()];
+    await settle();
+    await world.signIn(a);
+    await settle();
+    const first = a.session.getSnapshot().sessionId;
+    world.hold();
+    const refresh = a.session.refresh().catch((error: unknown) => error);
+    await settle();
+    expect(world.onWire()).toBe(1);
+    // B signs in anew while A's refresh is on the wire: its exchange must pass the held refresh.
+    const callbackUrl = await startSignIn(b.session, world.model, b.navigate);
+    window.history.replaceState(null, '', callbackUrl);
+    const signIn = b.session.handleRedirectCallback(callbackUrl);
+    await settle();
+    expect(world.onWire()).toBe(2);
+    // Release the exchange first, then the old refresh.
+    await world.release();
+    await signIn.catch(() => undefined);
+    await refresh;
+    await settle();
+    const second = b.session.getSnapshot().sessionId;
+    expect(second).not.toBe(first);
+    for (const tab of [a, b]) expect(tab.session.getSnapshot()).toMatchObject({ status: 'signed-in', sessionId: second });
+    // The next refresh spends the new sign-in's token, and no refresh token is ever spent twice.
+    await world.clock.advance(DUE_MS);
+    await settle();
+    expect(new Set(world.spentRefreshTokens).size).toBe(world.spentRefreshTokens.length);
+    expect(world.model.counters.tokenErrors).toBe(0);
+    expect(JSON.stringify(world.heardByPages)).not.toMatch(new RegExp(world.issuedRefreshTokens.join('|')));
+  });
+
+  it('held: logout in one tab while another tab\'s refresh is on the wire: nothing comes back, in any tab or later tab', async () => {
+    const world = createWorld(START);
+    const [a, b] = [world.openTab(), world.openTab()];
+    await settle();
+    await world.signIn(a);
+    await settle();
+    world.hold();
+    const refresh = rejection(b.session.refresh());
+    await settle();
+    a.session.logout();
+    await settle();
+    await world.release();
+    await expect(refresh).resolves.toMatchObject({ code: 'login_required' });
+    for (const tab of [a, b, world.openTab()]) {
+      await settle();
+      expect(tab.session.getSnapshot().status).toBe('signed-out');
+    }
+  });
+
+  it('held: Coze answers the code exchange without a refresh token: no refresh request, every tab ends at expiry', async () => {
+    const world = createWorld(START);
+    world.setIntercept(async (_input, init, next) => {
+      const response = await next();
+      const body = JSON.parse(String(init.body)) as { grant_type: string };
+      if (body.grant_type !== 'authorization_code') return response;
+      const { refresh_token: _dropped, ...rest } = (await response.json()) as Record<string, unknown>;
+      return new Response(JSON.stringify(rest), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    const [a, b] = [world.openTab(), world.openTab()];
+    await settle();
+    await world.signIn(a);
+    await settle();
+    expect(b.session.getSnapshot().status).toBe('signed-in');
+    await world.clock.advance(TTL_MS + 1_000);
+    await settle();
+    expect(world.model.counters.tokenRefresh).toBe(0);
+    for (const tab of [a, b]) expect(tab.session.getSnapshot()).toMatchObject({ status: 'signed-out' });
+    expect(a.events.at(-1)).toMatchObject({ type: 'signed-out' });
+  });
+
+  it('held: clock hours off (browser 3 h ahead of Coze): expiry is estimated, one refresh per expiry for three tabs', async () => {
+    const world = createWorld(START);
+    world.model.setClockOffset(-3 * 3_600_000);
+    const tabs = [world.openTab(), world.openTab(), world.openTab()];
+    await settle();
+    await world.signIn(tabs[0]!);
+    await settle();
+    for (const tab of tabs) expect(tab.session.getSnapshot().expiresAt).toBe(START + TTL_MS);
+    await world.clock.advance(DUE_MS);
+    await settle();
+    expect(world.model.counters.tokenRefresh).toBe(1);
+    expect(new Set(tabs.map((tab) => tab.session.getSnapshot().accessToken)).size).toBe(1);
+  });
+
+  it('held: 401 for a token another tab already renewed: the vault sends nothing, the new token is returned', async () => {
+    const world = createWorld(START);
+    const [a, b] = [world.openTab(), world.openTab()];
+    await settle();
+    await world.signIn(a);
+    await settle();
+    const old = b.session.getSnapshot().accessToken as string;
+    const fresh = await a.session.refresh();
+    await settle();
+    await expect(b.session.handleUnauthorized(old)).resolves.toBe(fresh);
+    expect(world.model.counters.tokenRefresh).toBe(1);
+  });
+});
+
+describe('hostile7: the vault spends each refresh token once', () => {
+  it('DEFECT: a 200 refresh answer the vault cannot read (no access_token) but that carries the rotated refresh token: the vault spends the old, rotated-out token again', async () => {
+    const world = createWorld(START);
+    const [a, b] = [world.openTab(), world.openTab()];
+    await settle();
+    await world.signIn(a);
+    await settle();
+    let mangled = 0;
+    world.setIntercept(async (_input, init, next) => {
+      const response = await next();
+      const sent = JSON.parse(String(init.body)) as { grant_type: string };
+      if (sent.grant_type !== 'refresh_token' || mangled > 0) return response;
+      mangled += 1;
+      // Coze rotated (the new refresh token is in the body) but the access token is missing:
+      // parseTokenBody says invalid_token_response, which the vault treats as transient.
+      const { access_token: _missing, ...rest } = (await response.json()) as Record<string, unknown>;
+      return new Response(JSON.stringify(rest), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    await a.session.refresh().catch(() => undefined);
+    await settle();
+    expect(mangled).toBe(1);
+    // The backoff retry (about 1 s later).
+    await world.clock.advance(5_000);
+    await settle();
+    const spent = world.spentRefreshTokens;
+    expect(spent.length).toBeGreaterThanOrEqual(2);
+    expect(spent.filter((token, index) => spent.indexOf(token) !== index), 'a refresh token Coze already rotated must never be spent again').toEqual([]);
+    for (const tab of [a, b]) expect(tab.session.getSnapshot().status).toBe('signed-in');
+  });
+});
+
+describe('hostile7: the dedicated-Worker fallback (no SharedWorker)', () => {
+  it('held: two tabs, two vaults: each spends only its own refresh tokens; none is reused and none reaches a page', async () => {
+    const world = createWorld(START, { mode: 'dedicated' });
+    const [a, b] = [world.openTab(), world.openTab()];
+    await settle();
+    await world.signIn(a);
+    await settle();
+    expect(b.session.getSnapshot().status).toBe('signed-out');
+    await world.signIn(b);
+    await settle();
+    for (let cycle = 0; cycle < 3; cycle++) await world.clock.advance(DUE_MS);
+    await settle();
+    expect(world.model.counters.tokenRefresh).toBe(6);
+    expect(world.model.counters.tokenErrors).toBe(0);
+    expect(new Set(world.spentRefreshTokens).size).toBe(world.spentRefreshTokens.length);
+    expect(JSON.stringify(world.heardByPages)).not.toMatch(new RegExp(world.issuedRefreshTokens.join('|')));
+  });
+
+  it('DEFECT: after a remount, logout() leaves the previous session\'s vault (and its refresh token) alive and spendable', async () => {
+    const world = createWorld(START, { mode: 'dedicated' });
+    const first = world.openTab();
+    await settle();
+    await world.signIn(first);
+    await settle();
+    // The provider remounts with a new session (options changed, a key, HMR): in this fallback
+    // the new session starts its own worker; the old one is unmounted and never closed.
+    first.unmount();
+    const second = world.openTab();
+    await settle();
+    await world.signIn(second);
+    await settle();
+    second.session.logout();
+    await settle();
+    expect(second.session.getSnapshot().status).toBe('signed-out');
+
+    // The first worker still holds the first sign-in's refresh token: the user logged out, yet
+    // a refresh can still be spent with it.
+    const [orphan] = world.allVaults;
+    const pair = createPortPair();
+    const heard: { type: string; state?: { status: string; tokens?: { sessionId: string; rotation: number } } }[] = [];
+    pair.page.onmessage = ({ data }) => heard.push(data as never);
+    orphan!.attach(pair.vault);
+    pair.page.postMessage({ type: 'connect', id: 1, version: 1, clientId: first.session.config.clientId, tokenEndpoint: first.session.config.tokenEndpoint });
+    await settle();
+    const held = heard.find((message) => message.type === 'reply')?.state;
+    expect(world.opened.filter((endpoint) => !endpoint.closed), 'every worker the session opened is still open').toHaveLength(world.opened.length);
+    expect(held?.status, 'after logout() no vault of this tab may still hold a sign-in').toBe('signed-out');
+  });
+});
+
+describe('hostile7: deploys and several apps on one origin', () => {
+  it('held: two client ids on one origin get two vaults; a sign-out in one app leaves the other alone', async () => {
+    const world = createWorld(START);
+    const app = world.openTab();
+    const other = world.openTab({ clientId: 'another-app' });
+    await settle();
+    expect(world.vaults.size).toBe(2);
+    await world.signIn(app);
+    await settle();
+    expect(other.session.getSnapshot().status).toBe('signed-out');
+    other.session.logout();
+    await settle();
+    expect(app.session.getSnapshot().status).toBe('signed-in');
+  });
+
+  it('DEFECT: a deploy that changes the token endpoint (same workerUrl and protocol) locks every new page out of sign-in while an old tab keeps the vault', async () => {
+    const world = createWorld(START);
+    const old = world.openTab();
+    await settle();
+    await world.signIn(old);
+    await settle();
+    // The new release talks to Coze through another (valid, https) API base, e.g. a regional
+    // host or the app's own proxy. The worker name is the same: version + client id only.
+    const fresh = world.openTab({ baseURL: 'https://api-2.coze.test' });
+    await settle();
+    // The vault refused its connect, yet pushed it the sign-in on attach (before connect): it looks
+    // signed in (with a token of the other endpoint) until its first refresh is refused.
+    expect(fresh.session.getSnapshot().status).toBe('signed-in');
+    await world.clock.advance(DUE_MS);
+    await settle();
+    expect(old.session.getSnapshot().status).toBe('signed-in');
+    expect(fresh.session.getSnapshot()).toMatchObject({ status: 'signed-out', error: { code: 'invalid_config' } });
+    // The user clicks "Sign in": consent at Coze, back on the callback... and the vault refuses the page.
+    const callbackUrl = await startSignIn(fresh.session, world.model, fresh.navigate);
+    window.history.replaceState(null, '', callbackUrl);
+    const outcome = await fresh.session.handleRedirectCallback(callbackUrl).then(
+      () => 'signed-in',
+      (error: { code?: string }) => error.code,
+    );
+    expect(outcome, 'a page of the new release must be able to sign in (a vault of its own, not a refusal)').toBe('signed-in');
+  });
+});
