@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { CLIENT_ID, createVaultWorld, REDIRECT, settle, TOKEN_URL, VERIFIER } from '../vault/vaultHarness';
 import type { VaultToPageMessage } from '../../src/core/vault/vaultProtocol';
+import { createVault } from '../../src/vault/createVault';
+import { createPortPair } from '../vault/vaultHarness';
+import { modelFetch } from '../../src/testing/index';
 
 async function signedIn() {
   const world = createVaultWorld();
@@ -81,5 +84,38 @@ describe('hostile7: hostile messages to the vault', () => {
     await settle();
     const outcome = replies(raw.received).map((reply) => [reply.id, reply.ok]);
     expect(outcome).toEqual([[1, true], [2, false], [3, false], [4, true]]);
+  });
+
+  it('DEFECT: the vault\'s token requests follow redirects: a 307/308 from the endpoint re-posts the grant (refresh token) to wherever Location points', async () => {
+    // fetch's default is redirect: 'follow'; on 307/308 the browser re-sends the same POST body
+    // (the refresh token) to the Location URL, on any origin that answers the CORS preflight.
+    const { world, tokens } = await signedIn();
+    const inits: RequestInit[] = [];
+    const answer = modelFetch(world.model);
+    const vault = createVault({
+      clock: world.clock,
+      fetch: (input, init) => {
+        inits.push(init);
+        return answer(input, init);
+      },
+    });
+    const pair = createPortPair();
+    const received: VaultToPageMessage[] = [];
+    pair.page.onmessage = ({ data }) => received.push(data as VaultToPageMessage);
+    vault.attach(pair.vault);
+    pair.page.postMessage({ type: 'connect', id: 1, version: 1, clientId: CLIENT_ID, tokenEndpoint: TOKEN_URL });
+    pair.page.postMessage({ type: 'exchange-code', id: 2, code: await world.authorize(), codeVerifier: VERIFIER, redirectUri: REDIRECT });
+    await settle();
+    const signedInHere = replies(received).find((reply) => reply.id === 2);
+    expect(signedInHere).toMatchObject({ ok: true });
+    const sessionId = signedInHere?.ok ? signedInHere.state.status === 'signed-in' && signedInHere.state.tokens.sessionId : undefined;
+    pair.page.postMessage({ type: 'refresh', id: 3, sessionId, rotation: 0 });
+    await settle();
+    expect(inits).toHaveLength(2);
+    expect(JSON.parse(String(inits[1]?.body))).toHaveProperty('refresh_token');
+    void tokens;
+    for (const init of inits) {
+      expect(['error', 'manual'], 'the vault must not let a redirect carry its grant to another URL').toContain(init.redirect);
+    }
   });
 });

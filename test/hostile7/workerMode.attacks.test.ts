@@ -294,4 +294,27 @@ describe('hostile7: deploys and several apps on one origin', () => {
     );
     expect(outcome, 'a page of the new release must be able to sign in (a vault of its own, not a refusal)').toBe('signed-in');
   });
+
+  it('DEFECT: after an upgrade that changes the worker script URL (or the protocol version), logout() in a new tab leaves the old tabs signed in, refresh token alive', async () => {
+    const world = createWorld(START);
+    // Tabs of the previous release, on its vault (bundler-hashed worker URL of that release).
+    const old = world.openTab({ workerUrl: '/assets/vaultWorker-0ld.js' });
+    await settle();
+    await world.signIn(old);
+    await settle();
+    // The user opens the app again after the upgrade: a new vault (signed out, as documented), signs in there.
+    const fresh = world.openTab({ workerUrl: '/assets/vaultWorker-n3w.js' });
+    await settle();
+    expect(world.vaults.size).toBe(2);
+    await world.signIn(fresh);
+    await settle();
+    fresh.session.logout();
+    await settle();
+    expect(fresh.session.getSnapshot().status).toBe('signed-out');
+    // "logout() in one tab ends all of them": the old release's tab still is signed in, and keeps
+    // renewing with a refresh token the user believes gone.
+    await world.clock.advance(DUE_MS);
+    await settle();
+    expect(old.session.getSnapshot().status, 'sign-out in one tab must end every tab of the app').toBe('signed-out');
+  });
 });

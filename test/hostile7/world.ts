@@ -55,7 +55,8 @@ export function createWorld(start: number, { mode = 'shared' as 'shared' | 'dedi
   const opened: { name: string; closed: boolean }[] = [];
   const tabs: Tab[] = [];
 
-  function vaultFor(name: string): Vault {
+  function vaultFor(name: string, workerUrl?: string | URL): Vault {
+    if (workerUrl !== undefined) name = `${String(workerUrl)}|${name}`;
     if (mode === 'dedicated') {
       const vault = createVault({ fetch, clock });
       allVaults.push(vault);
@@ -70,11 +71,11 @@ export function createWorld(start: number, { mode = 'shared' as 'shared' | 'dedi
     return vault;
   }
 
-  function openVaultWorker(name: string): VaultEndpoint {
+  function openVaultWorker(name: string, workerUrl?: string | URL): VaultEndpoint {
     const pair = createPortPair();
     const record = { name, closed: false };
     opened.push(record);
-    vaultFor(name).attach(pair.vault);
+    vaultFor(name, workerUrl).attach(pair.vault);
     const endpoint: VaultEndpoint = {
       onmessage: null,
       onerror: null,
@@ -117,7 +118,7 @@ export function createWorld(start: number, { mode = 'shared' as 'shared' | 'dedi
       return sessionOptions({
         clock,
         tokenStorage: 'worker',
-        openVaultWorker: (name) => openVaultWorker(name),
+        openVaultWorker: (name, workerUrl) => openVaultWorker(name, workerUrl),
         fetch: () => {
           pageFetches += 1;
           return Promise.reject(new TypeError('the page must not fetch tokens in worker mode'));
