@@ -89,7 +89,7 @@ describe('hostile7: hostile messages to the vault', () => {
   it('DEFECT: the vault\'s token requests follow redirects: a 307/308 from the endpoint re-posts the grant (refresh token) to wherever Location points', async () => {
     // fetch's default is redirect: 'follow'; on 307/308 the browser re-sends the same POST body
     // (the refresh token) to the Location URL, on any origin that answers the CORS preflight.
-    const { world, tokens } = await signedIn();
+    const { world } = await signedIn();
     const inits: RequestInit[] = [];
     const answer = modelFetch(world.model);
     const vault = createVault({
@@ -108,12 +108,11 @@ describe('hostile7: hostile messages to the vault', () => {
     await settle();
     const signedInHere = replies(received).find((reply) => reply.id === 2);
     expect(signedInHere).toMatchObject({ ok: true });
-    const sessionId = signedInHere?.ok ? signedInHere.state.status === 'signed-in' && signedInHere.state.tokens.sessionId : undefined;
+    const sessionId = signedInHere?.ok && signedInHere.state.status === 'signed-in' ? signedInHere.state.tokens.sessionId : '';
     pair.page.postMessage({ type: 'refresh', id: 3, sessionId, rotation: 0 });
     await settle();
     expect(inits).toHaveLength(2);
     expect(JSON.parse(String(inits[1]?.body))).toHaveProperty('refresh_token');
-    void tokens;
     for (const init of inits) {
       expect(['error', 'manual'], 'the vault must not let a redirect carry its grant to another URL').toContain(init.redirect);
     }

@@ -172,6 +172,53 @@ describe('hostile7: worker mode, the page side', () => {
   });
 });
 
+describe('hostile7: a vault worker that fails to load or dies', () => {
+  it('held: on the callback page, a worker script that fails to load ends the sign-in with a typed error (after the 45 s timeout at most), never stuck signing-in', async () => {
+    const world = createWorld(START);
+    const starter = world.openTab();
+    await settle();
+    const callbackUrl = await startSignIn(starter.session, world.model, starter.navigate);
+    starter.unmount();
+    window.history.replaceState(null, '', callbackUrl);
+    const broken = () => {
+      const endpoint = { onmessage: null, onerror: null as ((event: unknown) => void) | null, postMessage: () => undefined, close: () => undefined };
+      setTimeout(() => endpoint.onerror?.(new Event('error')), 0);
+      return endpoint;
+    };
+    const tab = world.openTab({ openVaultWorker: broken });
+    expect(tab.session.getSnapshot().status).toBe('signing-in');
+    await settle();
+    await world.clock.advance(45_000);
+    await settle();
+    expect(tab.session.getSnapshot().status).toBe('signed-out');
+    expect(tab.session.getSnapshot().error?.name).toBe('CozeAuthError');
+    expect(world.model.counters.tokenExchange).toBe(0);
+    expect(JSON.stringify(tab.events)).not.toContain(new URL(callbackUrl).searchParams.get('code') as string);
+  });
+
+  it('held: the worker dies mid-session with a refresh pending: a typed error, the session is not left in-flight forever', async () => {
+    const world = createWorld(START);
+    let endpoint: { onerror: ((event: unknown) => void) | null } | undefined;
+    const tab = world.openTab({
+      openVaultWorker: (name, url) => {
+        const opened = world.options().openVaultWorker!(name, url);
+        endpoint = opened;
+        return opened;
+      },
+    });
+    await settle();
+    await world.signIn(tab);
+    await settle();
+    world.hold();
+    const refresh = rejection(tab.session.refresh());
+    await settle();
+    endpoint?.onerror?.(new Event('error'));
+    await expect(refresh).resolves.toMatchObject({ name: 'CozeAuthError' });
+    await settle();
+    expect(tab.session.getSnapshot().isRefreshing).toBe(false);
+  });
+});
+
 describe('hostile7: the vault spends each refresh token once', () => {
   it('DEFECT: a 200 refresh answer the vault cannot read (no access_token) but that carries the rotated refresh token: the vault spends the old, rotated-out token again', async () => {
     const world = createWorld(START);
@@ -316,5 +363,22 @@ describe('hostile7: deploys and several apps on one origin', () => {
     await world.clock.advance(DUE_MS);
     await settle();
     expect(old.session.getSnapshot().status, 'sign-out in one tab must end every tab of the app').toBe('signed-out');
+  });
+
+  it('DEFECT: a tab the vault refused (another token endpoint, same worker name) is shown signed in by the attach push, and its logout() is refused: every other tab stays signed in', async () => {
+    const world = createWorld(START);
+    const a = world.openTab();
+    await settle();
+    await world.signIn(a);
+    await settle();
+    // Same client id and worker URL, another API base (a regional host, a proxy, a new release).
+    const b = world.openTab({ baseURL: 'https://api-2.coze.test' });
+    await settle();
+    // The vault refused b's connect, but pushed it the sign-in when it attached.
+    expect(b.session.getSnapshot()).toMatchObject({ status: 'signed-in', sessionId: a.session.getSnapshot().sessionId });
+    b.session.logout();
+    await settle();
+    expect(b.events.at(-1)).toMatchObject({ type: 'signed-out', reason: 'logout' });
+    expect(a.session.getSnapshot().status, 'a logout in a tab shown signed in must end the sign-in in every tab').toBe('signed-out');
   });
 });
