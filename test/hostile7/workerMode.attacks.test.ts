@@ -1,7 +1,9 @@
 // Hostile review 7: attacks on worker mode (tokenStorage: 'worker') through real sessions on
 // in-process vaults. `DEFECT:` tests fail against the code as reviewed; `held:` tests pin what held.
 import { afterEach, describe, expect, it } from 'vitest';
-import { rejection, startSignIn } from '../helpers/harness';
+import { CozeSession } from '../../src/core/session/CozeSession';
+import { modelFetch } from '../../src/testing/index';
+import { rejection, sessionOptions, startSignIn } from '../helpers/harness';
 import { createPortPair } from '../vault/vaultHarness';
 import { createWorld, settle } from './world';
 
@@ -380,5 +382,37 @@ describe('hostile7: deploys and several apps on one origin', () => {
     await settle();
     expect(b.events.at(-1)).toMatchObject({ type: 'signed-out', reason: 'logout' });
     expect(a.session.getSnapshot().status, 'a logout in a tab shown signed in must end the sign-in in every tab').toBe('signed-out');
+  });
+
+  it('DEFECT: switching an app to worker mode leaves the refresh token of the localStorage release in localStorage, live, even after logout()', async () => {
+    const world = createWorld(START);
+    // The previous release used tokenStorage: 'localStorage'; the user signed in there.
+    const before = sessionOptions({ clock: world.clock, tokenStorage: 'localStorage', fetch: modelFetch(world.model) });
+    const legacy = new CozeSession(before);
+    const callbackUrl = await startSignIn(legacy, world.model, before.navigate);
+    window.history.replaceState(null, '', callbackUrl);
+    await legacy.handleRedirectCallback(callbackUrl);
+    window.history.replaceState(null, '', '/');
+    const legacyRefreshToken = JSON.parse(localStorage.getItem(`coze-auth.tokens.${legacy.config.clientId}`) ?? '{}').refreshToken as string;
+    expect(legacyRefreshToken).toMatch(/\w/);
+
+    // The new release: worker mode. The user signs in through the vault, works, logs out.
+    const tab = world.openTab();
+    await settle();
+    await world.signIn(tab);
+    await settle();
+    tab.session.logout();
+    await settle();
+    expect(tab.session.getSnapshot().status).toBe('signed-out');
+
+    // Any script on the page can still read a refresh token that Coze still honours.
+    const stillThere = JSON.stringify({ ...localStorage, ...sessionStorage }).includes(legacyRefreshToken);
+    const live = await modelFetch(world.model)(`${legacy.config.tokenEndpoint}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'refresh_token', client_id: legacy.config.clientId, refresh_token: legacyRefreshToken }),
+    });
+    expect(live.status).toBe(200);
+    expect(stillThere, "worker mode must leave no refresh token in web storage (the earlier mode's record must be dropped)").toBe(false);
   });
 });
