@@ -174,6 +174,26 @@ describe('hostile7: worker mode, the page side', () => {
   });
 });
 
+describe('hostile7: the 401 rule while restoring', () => {
+  it('DEFECT: handleUnauthorized(an old token) in tabs that are still restoring forces a refresh, though the vault\'s token is fresh and another one', async () => {
+    const world = createWorld(START);
+    const a = world.openTab();
+    await settle();
+    await world.signIn(a);
+    await settle();
+    // Three tabs reload (the vault survives) and each app replays a request with the token it
+    // had cached before the reload, an older one; Coze answers 401 for it.
+    const stale = 'at_cached_before_the_reload';
+    const tabs = [world.openTab(), world.openTab(), world.openTab()];
+    const renewed = await Promise.all(tabs.map((tab) => tab.session.handleUnauthorized(stale)));
+    await settle();
+    // The 401 rule: a caller whose rejected token is not the current one gets the current one, no request.
+    expect(renewed.every((token) => typeof token === 'string')).toBe(true);
+    expect(world.model.counters.tokenRefresh, 'a 401 for a token that is not the current one must not renew').toBe(0);
+    expect(renewed).toEqual(tabs.map(() => a.session.getSnapshot().accessToken));
+  });
+});
+
 describe('hostile7: a vault worker that fails to load or dies', () => {
   it('held: on the callback page, a worker script that fails to load ends the sign-in with a typed error (after the 45 s timeout at most), never stuck signing-in', async () => {
     const world = createWorld(START);
