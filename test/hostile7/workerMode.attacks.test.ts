@@ -1,6 +1,7 @@
 // Hostile review 7: attacks on worker mode (tokenStorage: 'worker') through real sessions on
 // in-process vaults. `DEFECT:` tests fail against the code as reviewed; `held:` tests pin what held.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CozeAuthError } from '../../src/core/errors';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { modelFetch } from '../../src/testing/index';
 import { rejection, sessionOptions, startSignIn } from '../helpers/harness';
@@ -216,6 +217,40 @@ describe('hostile7: a vault worker that fails to load or dies', () => {
     expect(tab.session.getSnapshot().error?.name).toBe('CozeAuthError');
     expect(world.model.counters.tokenExchange).toBe(0);
     expect(JSON.stringify(tab.events)).not.toContain(new URL(callbackUrl).searchParams.get('code') as string);
+  });
+
+  it('DEFECT: a worker URL on another origin (CDN asset base), which Chromium refuses synchronously, leaves the session in loading forever and getToken rejects with a raw DOMException', async () => {
+    // What Chromium does (measured in /usr/bin/chromium): `new SharedWorker(url)` throws at once
+    // "SecurityError: Failed to construct 'SharedWorker': Script at '<url>' cannot be accessed
+    // from origin '<page origin>'" (also for an opaque origin, and SyntaxError for a bad URL).
+    class ChromiumLikeSharedWorker {
+      constructor(url: string | URL) {
+        if (new URL(String(url), window.location.href).origin !== window.location.origin) {
+          throw new DOMException(`Failed to construct 'SharedWorker': Script at '${String(url)}' cannot be accessed from origin '${window.location.origin}'.`, 'SecurityError');
+        }
+        throw new Error('not reached in this test');
+      }
+    }
+    vi.stubGlobal('SharedWorker', ChromiumLikeSharedWorker);
+    try {
+      const world = createWorld(START);
+      // The package's own openVaultWorker, with the app's assets on a CDN.
+      const tab = world.openTab({ openVaultWorker: undefined, workerUrl: 'https://cdn.example.test/assets/vaultWorker-abc.js' });
+      await settle();
+      await world.clock.advance(60_000);
+      await settle();
+      const token = await tab.session.getToken().then(
+        () => 'resolved',
+        (error: unknown) => (error instanceof CozeAuthError ? `CozeAuthError ${error.code}` : `untyped ${(error as Error).name}`),
+      );
+      const status = tab.session.getSnapshot().status;
+      expect({ status, token }, 'a vault that cannot be opened must sign the session out with a typed error (as a script that fails to load does)').toMatchObject({
+        status: 'signed-out',
+        token: expect.stringMatching(/^CozeAuthError /),
+      });
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('held: the worker dies mid-session with a refresh pending: a typed error, the session is not left in-flight forever', async () => {
