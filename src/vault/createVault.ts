@@ -201,7 +201,11 @@ export function createVault(options: VaultOptions = {}): Vault {
     const stillCurrent = () => held === spent;
     let response: TokenResponse;
     try {
-      response = await refreshTokenGrantRequest(tokenClient(current), refreshToken);
+      response = await refreshTokenGrantRequest(tokenClient(current), refreshToken, (rotated) => {
+        // Coze rotated, but its answer was unusable: the retry must spend the new refresh token.
+        if (!stillCurrent()) return;
+        held = spent = { ...spent, refreshToken: rotated };
+      });
     } catch (caught) {
       const error = toVaultError(caught);
       // Signed out or signed in anew meanwhile: this sign-in's outcome no longer matters.

@@ -19,7 +19,10 @@ export function authorizationCodeBody(clientId: string, grant: AuthorizationCode
   };
 }
 
-/** How every token request goes out: JSON, no cookies, never cached. */
+/**
+ * How every token request goes out: JSON, no cookies, never cached, and never redirected — a
+ * 307/308 would re-post the grant (a code, a refresh token) to wherever `Location` points.
+ */
 export function tokenRequestInit(payload: Record<string, string>, signal: AbortSignal): RequestInit {
   return {
     method: 'POST',
@@ -27,6 +30,7 @@ export function tokenRequestInit(payload: Record<string, string>, signal: AbortS
     body: JSON.stringify(payload),
     credentials: 'omit',
     cache: 'no-store',
+    redirect: 'error',
     signal,
   };
 }

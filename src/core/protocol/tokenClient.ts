@@ -129,6 +129,7 @@ async function postTokenRequest(
   payload: Record<string, string>,
   secrets: readonly string[],
   sent?: SentRequest,
+  onRotated?: (refreshToken: string) => void,
 ): Promise<TokenResponse> {
   const { response, receivedAt, body, parsed } = await sendWithTimeout(ctx, payload, sent);
   const logid = readLogid(response, body);
@@ -160,7 +161,15 @@ async function postTokenRequest(
   if (!parsed) {
     throw new CozeAuthError('invalid_token_response', `Coze's token response is not JSON.`, { status, logid });
   }
-  return { ...parseTokenBody(body, logid), receivedAt };
+  try {
+    return { ...parseTokenBody(body, logid), receivedAt };
+  } catch (error) {
+    // A success answer we cannot use may still carry the rotated refresh token: the one we sent is
+    // spent, so the next attempt must use that one, never the old one again.
+    const rotated = (body as { refresh_token?: unknown } | null)?.refresh_token;
+    if (typeof rotated === 'string' && rotated && !secrets.includes(rotated)) onRotated?.(rotated);
+    throw error;
+  }
 }
 
 /**
@@ -178,12 +187,20 @@ export function authorizationCodeGrantRequest(
 
 /**
  * Trades a refresh token for a new token pair (`grant_type=refresh_token`, JSON body, no secret).
+ * `onRotated` hears the new refresh token of a success answer that is otherwise unusable (it then
+ * rejects with `invalid_token_response`), so a retry spends that one and not the rotated-out one.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
  */
-export function refreshTokenGrantRequest(ctx: TokenClientContext, refreshToken: string): Promise<TokenResponse> {
+export function refreshTokenGrantRequest(
+  ctx: TokenClientContext,
+  refreshToken: string,
+  onRotated?: (refreshToken: string) => void,
+): Promise<TokenResponse> {
   return postTokenRequest(
     ctx,
     { grant_type: 'refresh_token', client_id: ctx.clientId, refresh_token: refreshToken },
     [refreshToken],
+    undefined,
+    onRotated,
   );
 }

@@ -286,8 +286,13 @@ export class CozeSession {
   #loadEngine(): Promise<SessionEngine> {
     this.#engineReady ??= loadSessionEngine().then(
       (loaded) => (this.#engine ??= this.#createEngine(loaded)),
-      (error: unknown) => {
+      (error: CozeAuthError) => {
         this.#engineReady = undefined;
+        // Worker mode: without the engine no vault answers; signed out, saying why (a retry may still sign in).
+        if (this.#lifecycle.status === 'restoring') {
+          this.#dispatch({ type: 'signed-out', error });
+          this.#emit({ type: 'error', error });
+        }
         // A mounted session tries again when the browser is back online or the user returns.
         const retry = () => void (this.#mounts > 0 && this.#loadEngine().catch(() => undefined));
         for (const type of ['online', 'focus']) globalThis.addEventListener?.(type, retry, { once: true });

@@ -94,39 +94,46 @@ export class SessionEngine {
 
   /** The vault link, loaded and connected once; a failed download signs a restoring session out (and is tried again on demand). */
   #vaultLink(): Promise<VaultLink> {
-    this.#vault ??= loadVaultLink().then(
-      ({ VaultLink }) =>
-        new VaultLink({
-          config: this.#host.config,
-          options: this.#host.options,
-          state: () => this.#host.state(),
-          dispatch: (action) => this.#host.dispatch(action),
-          emit: (event) => this.#host.emit(event),
-          subscribe: (listener) => this.#host.subscribe(listener),
-          localExpiresAt: (response, obtainedAt) => this.#expiry.localExpiresAt(response, obtainedAt),
-          adopted: (tokens) => {
-            this.#expiry.learnFrom(tokens);
-            this.#retryAttempt = 0;
-          },
-          endSession: (reason, error) => this.endSession(reason, error, false),
-          backOff: (error) => {
-            const retryAt = this.#clock.now() + retryDelayMs(this.#retryAttempt);
-            this.#retryAttempt += 1;
-            this.#enterBackoff(this.#host.state().generation, error, retryAt, false);
-          },
-        }),
-      (error: unknown) => {
+    this.#vault ??= loadVaultLink()
+      .then(
+        ({ VaultLink }) =>
+          new VaultLink({
+            config: this.#host.config,
+            options: this.#host.options,
+            state: () => this.#host.state(),
+            dispatch: (action) => this.#host.dispatch(action),
+            emit: (event) => this.#host.emit(event),
+            subscribe: (listener) => this.#host.subscribe(listener),
+            localExpiresAt: (response, obtainedAt) => this.#expiry.localExpiresAt(response, obtainedAt),
+            adopted: (tokens) => {
+              this.#expiry.learnFrom(tokens);
+              this.#retryAttempt = 0;
+            },
+            endSession: (reason, error) => this.endSession(reason, error, false),
+            backOff: (error) => {
+              const retryAt = this.#clock.now() + retryDelayMs(this.#retryAttempt);
+              this.#retryAttempt += 1;
+              this.#enterBackoff(this.#host.state().generation, error, retryAt, false);
+            },
+          }),
+      )
+      // Also for a worker the browser refuses at once (a script on another origin, a sandboxed frame).
+      .catch((error: unknown) => {
         this.#vault = undefined;
+        const reason = error instanceof CozeAuthError ? error : new CozeAuthError('storage_unavailable', 'The Coze token vault could not start.', { cause: error });
         // Nothing to restore from without the vault: signed out, saying why (the app can offer a retry).
         if (this.#host.state().status === 'restoring') {
-          const reason = toCozeAuthError(error);
           this.#host.dispatch({ type: 'signed-out', error: reason });
           this.#host.emit({ type: 'error', error: reason });
         }
-        throw error;
-      },
-    );
+        throw reason;
+      });
     return this.#vault;
+  }
+
+  /** Worker mode's first answer: while restoring, waits for what the vault holds (or its failure). */
+  async #restored(): Promise<void> {
+    if (this.#host.state().status === 'restoring') await this.#vaultLink().then((link) => link.restored, () => undefined);
   }
 
   /** Starts timers and listeners (wake events, other tabs) and asks other tabs for a newer rotation. */
@@ -154,6 +161,12 @@ export class SessionEngine {
 
   /** Exchanges the code of a callback the shell has started (state recognised, URL already cleaned). */
   async completeCallback(url: string, generation: number | undefined): Promise<CallbackResult> {
+    if (generation === undefined) {
+      // No pending sign-in for it: a used callback URL. While the vault is still answering, this
+      // tab may yet turn out signed in (as the shell answers for a signed-in tab).
+      await this.#restored();
+      if (this.#host.state().status === 'signed-in') return { returnTo: '/', alreadySignedIn: true };
+    }
     const flow = await loadSignInFlow();
     if (generation !== undefined && !this.#isCurrent(generation)) {
       // Signed out before the exchange could start: the pending sign-in is dropped, not spent.
@@ -190,7 +203,7 @@ export class SessionEngine {
    */
   async getToken(options: GetTokenOptions = {}): Promise<string> {
     if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
-    if (this.#host.state().status === 'restoring') await (await this.#vaultLink()).restored;
+    await this.#restored();
     if (this.#host.state().status === 'signing-in') {
       const pendingUrl = this.#host.pendingCallbackUrl();
       const callback = pendingUrl ? this.#host.handleRedirectCallback(pendingUrl) : this.#host.callback();
@@ -209,6 +222,7 @@ export class SessionEngine {
    * from the rejection how far the browser's clock is from Coze's.
    */
   async handleUnauthorized(rejectedToken: string): Promise<string> {
+    await this.#restored();
     const { tokens } = this.#host.state();
     if (tokens && tokens.accessToken !== rejectedToken) return this.getToken();
     if (tokens) {
@@ -225,6 +239,7 @@ export class SessionEngine {
    * and retries with backoff; when Coze rejects the refresh token the session ends with `invalid_grant`.
    */
   refresh(): Promise<string> {
+    if (this.#host.state().status === 'restoring') return this.#restored().then(() => this.refresh());
     const { tokens, refresh, status, error } = this.#host.state();
     if (!tokens || status !== 'signed-in') return Promise.reject(this.#signedOutError());
     if (refresh.kind === 'backoff') return this.#duringBackoff(tokens, refresh.error);
@@ -287,7 +302,11 @@ export class SessionEngine {
 
   async #spendRefreshToken(generation: number, current: StoredTokens): Promise<string> {
     try {
-      const response = await refreshTokenGrantRequest(this.#tokenClient, current.refreshToken as string);
+      const response = await refreshTokenGrantRequest(this.#tokenClient, current.refreshToken as string, (refreshToken) => {
+        // Coze rotated, but its answer was unusable: keep the new refresh token (with the current
+        // access token) so the retry spends it, never the rotated-out one.
+        if (this.#isCurrent(generation)) this.#commit({ type: 'refreshed', generation, tokens: { ...current, refreshToken, rotation: rotationOf(current) + 1 } });
+      });
       // Signed out or superseded while the request was out: the answer is dropped, nothing is written.
       if (!this.#isCurrent(generation)) return this.#afterSupersede();
       const tokens = this.#tokensFrom(response, current);

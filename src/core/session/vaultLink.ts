@@ -12,7 +12,8 @@ import type { ResolvedCozeConfig } from '../config.js';
 import { CozeAuthError } from '../errors.js';
 import type { AuthorizationCodeGrant } from '../protocol/tokenClient.js';
 import type { TokenResponse } from '../protocol/tokenResponse.js';
-import type { StoredTokens } from '../storage/tokenStore.js';
+import { webStorage } from '../storage/storageAdapters.js';
+import { tokenStorageKey, type StoredTokens } from '../storage/tokenStore.js';
 import { createVaultClient, type VaultClient, type VaultEvent } from '../vault/vaultClient.js';
 import type { VaultState, VaultTokens } from '../vault/vaultProtocol.js';
 import type { CozeSessionOptions } from './CozeSession.js';
@@ -77,6 +78,9 @@ export class VaultLink {
   constructor(host: VaultLinkHost) {
     this.#host = host;
     const { config, options } = host;
+    // An earlier release of the app in another mode may have left a refresh token in web storage,
+    // readable by any script on the page: in this mode nothing is kept there.
+    for (const name of ['localStorage', 'sessionStorage'] as const) webStorage(name)?.removeItem(tokenStorageKey(config.clientId));
     this.#client = createVaultClient({
       clientId: config.clientId,
       tokenEndpoint: config.tokenEndpoint,
@@ -84,9 +88,15 @@ export class VaultLink {
       ...(options.openVaultWorker ? { openWorker: options.openVaultWorker } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     });
-    this.#client.subscribe((event) => this.#onPush(event));
+    // Pushes count only once the vault accepted this page (a vault fixed to another token endpoint
+    // refuses it, and what it holds is not this page's sign-in).
+    let accepted = false;
+    this.#client.subscribe((event) => accepted && this.#onPush(event));
     this.restored = this.#client.ready.then(
-      () => undefined,
+      (state) => {
+        accepted = true;
+        this.#apply(state);
+      },
       (error: unknown) => {
         // No vault (a wrong script URL, a CSP refusal): signed out, and the app can show why.
         if (host.state().status !== 'restoring') return;

@@ -40,6 +40,11 @@ function isStoredTokens(value: unknown): value is StoredTokens {
   );
 }
 
+/** The storage key of one client's tokens. */
+export function tokenStorageKey(clientId: string): string {
+  return `coze-auth.tokens.${clientId}`;
+}
+
 /**
  * Reads and writes one session's tokens under one key. The whole record is written in one
  * `setItem`, so a rotated refresh token replaces the old one atomically.
@@ -50,7 +55,7 @@ export class TokenStore {
 
   constructor(adapter: TokenStorageAdapter, clientId: string) {
     this.#adapter = adapter;
-    this.key = `coze-auth.tokens.${clientId}`;
+    this.key = tokenStorageKey(clientId);
   }
 
   get sharedAcrossTabs(): boolean {
