@@ -62,7 +62,7 @@ async function listen(server: Server): Promise<string> {
 }
 
 describe('hostile7: the vault and redirects (real Chromium)', () => {
-  it('DEFECT: a 307 from the configured token endpoint carries the refresh token to another origin', async () => {
+  it('fixed: a 307 from the configured token endpoint carries the refresh token to another origin', async () => {
     const coze = await startFakeCozeServer({ clients: [{ clientId: CLIENT_ID, name: 'Hostile 7', redirectUris: [`${site.origin}/callback`] }] });
     const stolen: string[] = [];
     const thief = createServer(async (req, res) => {

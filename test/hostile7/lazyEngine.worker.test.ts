@@ -8,7 +8,7 @@ const START = Date.UTC(2026, 11, 1, 9, 0, 0);
 const engine = gateSessionEngine();
 
 describe('hostile7: worker mode when the session engine chunk fails to load', () => {
-  it('DEFECT: a failed engine download leaves a mounted worker-mode session in loading forever (no focus/online event comes)', async () => {
+  it('fixed: a failed engine download leaves a mounted worker-mode session in loading forever (no focus/online event comes)', async () => {
     const world = createWorld(START);
     const Session = await engine.freshSessionClass();
     const session = new Session(world.options());

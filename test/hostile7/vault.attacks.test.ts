@@ -86,7 +86,7 @@ describe('hostile7: hostile messages to the vault', () => {
     expect(outcome).toEqual([[1, true], [2, false], [3, false], [4, true]]);
   });
 
-  it('DEFECT: the vault\'s token requests follow redirects: a 307/308 from the endpoint re-posts the grant (refresh token) to wherever Location points', async () => {
+  it('fixed: the vault\'s token requests follow redirects: a 307/308 from the endpoint re-posts the grant (refresh token) to wherever Location points', async () => {
     // fetch's default is redirect: 'follow'; on 307/308 the browser re-sends the same POST body
     // (the refresh token) to the Location URL, on any origin that answers the CORS preflight.
     const { world } = await signedIn();

@@ -138,6 +138,8 @@ export class SessionEngine {
 
   /** Starts timers and listeners (wake events, other tabs) and asks other tabs for a newer rotation. */
   start(): void {
+    // Worker mode: a link closed by an earlier unmount is opened again (the vault tells what it holds).
+    if (this.#worker) void this.#vaultLink().catch(() => undefined);
     this.#scheduler.start((reason) => this.#onWake(reason));
     this.#tabs.start((message) => this.#onTabMessage(message));
     // Tokens still as restored at construction (generation 0): their record gone from shared
@@ -157,6 +159,14 @@ export class SessionEngine {
     this.#scheduler.stop();
     // A refresh on the wire keeps its rotation claimed until it is answered (see #startRefresh).
     this.#tabs.stop({ keepRotation: this.#refreshing !== undefined });
+    // Worker mode: an unmounted session lets go of its vault (a dedicated worker, with the refresh
+    // token it holds, ends with it). After a microtask, so StrictMode's unmount → mount keeps it.
+    queueMicrotask(() => {
+      const vault = this.#vault;
+      if (!this.#worker || this.#scheduler.running || !vault) return;
+      this.#vault = undefined;
+      void vault.then((link) => link.close(), () => undefined);
+    });
   }
 
   /** Exchanges the code of a callback the shell has started (state recognised, URL already cleaned). */

@@ -72,6 +72,7 @@ export class VaultLink {
   /** Sign-outs sent and not yet answered: a sign-in the vault pushed before it saw them is over. */
   #signingOut = 0;
   #waitingForSignIn = false;
+  #closed = false;
   /** Settles once the session left `restoring` (the vault answered, or could not). */
   readonly restored: Promise<void>;
 
@@ -99,7 +100,7 @@ export class VaultLink {
       },
       (error: unknown) => {
         // No vault (a wrong script URL, a CSP refusal): signed out, and the app can show why.
-        if (host.state().status !== 'restoring') return;
+        if (this.#closed || host.state().status !== 'restoring') return;
         const reason = error instanceof CozeAuthError ? error : new CozeAuthError('storage_unavailable', 'The Coze token vault could not start.');
         host.dispatch({ type: 'signed-out', error: reason });
         host.emit({ type: 'error', error: reason });
@@ -128,6 +129,12 @@ export class VaultLink {
     this.#signingOut += 1;
     const done = () => void (this.#signingOut -= 1);
     this.#client.signOut().then(done, done);
+  }
+
+  /** Lets go of the vault (the session unmounted): pending requests fail, pushes stop. */
+  close(): void {
+    this.#closed = true;
+    this.#client.close();
   }
 
   #onPush(event: VaultEvent): void {
