@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist', 'storybook-static', 'node_modules', 'test-results', 'coverage', 'bench/results', 'examples/*/.next', 'examples/*/dist', 'examples/*/next-env.d.ts'],
+    ignores: ['dist', 'storybook-static', 'node_modules', 'test-results', 'coverage', 'bench/results', 'examples/*/.next', 'examples/*/.next-*', 'examples/*/dist', 'examples/*/next-env.d.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
