@@ -183,17 +183,17 @@ describe('token vault (built worker, real Chromium)', () => {
 
       // An injected script opens the same vault by hand and tries everything.
       const heard = await page.evaluate(
-        async ([clientId, evilEndpoint, sessionId]) => {
+        async ([clientId, evilEndpoint, sessionId, appEndpoint]) => {
           const received: unknown[] = [];
           // The same script URL, name and options as the app's: the same vault. (Chromium refuses
           // a connection whose options differ: without `extendedLifetime` it gets an error event.)
-          const options = { name: `react-coze-auth-vault/v1/${clientId}`, type: 'module', extendedLifetime: true } as WorkerOptions;
+          const options = { name: `react-coze-auth-vault/v1/${clientId}/${appEndpoint}`, type: 'module', extendedLifetime: true } as WorkerOptions;
           const worker = new SharedWorker('/dist/vault/vaultWorker.js', options);
           worker.onerror = () => received.push('worker error');
           const done = new Promise<void>((resolve) => {
             worker.port.onmessage = (event) => {
               received.push(event.data);
-              if ((event.data as { id?: unknown }).id === 999) resolve();
+              if ((event.data as { id?: unknown }).id === 1000) resolve();
             };
           });
           const send = (message: unknown) => worker.port.postMessage(message);
@@ -207,19 +207,21 @@ describe('token vault (built worker, real Chromium)', () => {
           send([1, 2, 3]);
           send({ type: 'sign-out' });
           send({ type: 'done', id: 999 });
+          // Last, the app's own configuration: accepted, which proves this is the app's vault.
+          send({ type: 'connect', id: 1000, version: 1, clientId, tokenEndpoint: appEndpoint });
           await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 5_000))]);
           worker.port.close();
           return received;
         },
-        [CLIENT_ID, `${evil.origin}/api/permission/oauth2/token`, tokens.sessionId] as const,
+        [CLIENT_ID, `${evil.origin}/api/permission/oauth2/token`, tokens.sessionId, world.tokenEndpoint] as const,
       );
 
-      // It did reach the app's vault: greeted with the sign-in, like any tab of the app.
-      expect(heard[0]).toMatchObject({ type: 'state', state: { status: 'signed-in', tokens: { sessionId: tokens.sessionId } } });
       expect(heard).not.toContain('worker error');
       const text = JSON.stringify(heard);
       expect(text).not.toContain(REFRESH_TOKEN_MARK);
-      // The greeting (the current access token, as every tab of the app gets), then refusals only.
+      // Nothing pushed to a port the vault has not accepted: refusals only, until the app's own connect.
+      expect(heard.filter((message) => (message as { type?: string }).type !== 'reply')).toEqual([]);
+      expect(heard.at(-1)).toMatchObject({ type: 'reply', id: 1000, ok: true, state: { status: 'signed-in', tokens: { sessionId: tokens.sessionId } } });
       const replies = heard.filter((message): message is { id: number; ok: boolean; error?: { code: string } } => (message as { type?: string }).type === 'reply');
       expect(replies.map((reply) => [reply.id, reply.ok, reply.error?.code])).toEqual([
         [1, false, 'invalid_config'],
@@ -228,6 +230,7 @@ describe('token vault (built worker, real Chromium)', () => {
         [4, false, 'invalid_config'],
         [5, false, 'invalid_config'],
         [999, false, 'invalid_config'],
+        [1000, true, undefined],
       ]);
       expect(evil.hits).toEqual([]);
       expect(world.coze.model.counters).toEqual(before);
