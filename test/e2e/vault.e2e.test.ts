@@ -4,7 +4,7 @@
  * that imports `dist/core/vault/vaultClient.js` as a plain ES module. No app bundler rewrites the
  * worker's URL: the page opens `new URL('../../vault/vaultWorker.js', import.meta.url)` as shipped.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -49,6 +49,8 @@ beforeAll(async () => {
   // The package as `npm run build` makes it (types aside).
   await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   await build({ configFile: 'vite.worker.config.ts', logLevel: 'warn', build: { outDir: join(outDir, 'vault'), emptyOutDir: true } });
+  // The same worker at another URL: what the next release's bundler-hashed script is to this one.
+  await cp(join(outDir, 'vault'), join(root, 'next-release'), { recursive: true });
   await writeFile(join(root, 'index.html'), PAGE);
   site = await startStaticServer(root);
 }, 120_000);
@@ -87,15 +89,15 @@ async function startWorld(): Promise<World> {
 }
 
 /** Connects the tab's vault client; resolves the state the vault greeted it with. */
-function connect(page: Page, tokenEndpoint: string): Promise<VaultState> {
+function connect(page: Page, tokenEndpoint: string, workerUrl?: string): Promise<VaultState> {
   return page.evaluate(
-    ([clientId, endpoint]) => {
+    ([clientId, endpoint, url]) => {
       const vault = (window as unknown as VaultWindow).__vault;
-      vault.client = vault.createVaultClient({ clientId, tokenEndpoint: endpoint });
+      vault.client = vault.createVaultClient({ clientId, tokenEndpoint: endpoint, ...(url ? { workerUrl: url } : {}) });
       vault.client.subscribe((event) => vault.events.push(event));
       return vault.client.ready;
     },
-    [CLIENT_ID, tokenEndpoint] as const,
+    [CLIENT_ID, tokenEndpoint, workerUrl ?? ''] as const,
   );
 }
 
@@ -166,6 +168,39 @@ describe('token vault (built worker, real Chromium)', () => {
 
       await second.evaluate(() => (window as unknown as VaultWindow).__vault.client!.signOut());
       await first.waitForFunction(() => (window as unknown as VaultWindow).__vault.client?.state?.status === 'signed-out');
+    } finally {
+      await world.close();
+    }
+  });
+
+  it('a sign-out reaches the vault of another release (another worker URL): its tabs are signed out and it spends nothing more', async () => {
+    const world = await startWorld();
+    try {
+      const old = await world.openTab();
+      await connect(old, world.tokenEndpoint);
+      const tokens = await signIn(world, old);
+      const fresh = await world.openTab();
+      expect(await connect(fresh, world.tokenEndpoint, '/next-release/vaultWorker.js')).toMatchObject({ status: 'signed-out', reason: 'never-signed-in' });
+      await signIn(world, fresh);
+
+      const cdp = await world.context.newCDPSession(old);
+      const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { type: string; url: string }[] };
+      await cdp.detach();
+      expect(targetInfos.filter((target) => target.type === 'shared_worker').map((target) => target.url).sort()).toEqual([
+        `${site.origin}/dist/vault/vaultWorker.js`,
+        `${site.origin}/next-release/vaultWorker.js`,
+      ]);
+
+      await fresh.evaluate(() => (window as unknown as VaultWindow).__vault.client!.signOut());
+      await old.waitForFunction(() => (window as unknown as VaultWindow).__vault.client?.state?.status === 'signed-out');
+      expect(await old.evaluate(() => (window as unknown as VaultWindow).__vault.client?.state)).toMatchObject({ status: 'signed-out', reason: 'logout' });
+      const before = { ...world.coze.model.counters };
+      const outcome = await old.evaluate(
+        (sessionId) => (window as unknown as VaultWindow).__vault.client!.refresh(sessionId, 0).then(() => 'refreshed', (error: { code?: string }) => error.code),
+        tokens.sessionId,
+      );
+      expect(outcome).toBe('login_required');
+      expect(world.coze.model.counters).toEqual(before);
     } finally {
       await world.close();
     }
