@@ -101,8 +101,8 @@ function openBroadcastChannel(name: string): SignOutChannel | undefined {
   try {
     if (typeof BroadcastChannel !== 'function') return undefined;
     const channel = new BroadcastChannel(name);
-    // Node (tests, SSR builds that load the worker) would otherwise stay alive for a vault that no
-    // page uses; browsers have no unref and keep a worker alive by its pages anyway.
+    // In Node (the tests) an open channel would keep the process alive after its last test;
+    // browsers have no unref, and a worker lives by its pages anyway.
     (channel as { unref?: () => void }).unref?.();
     const endpoint: SignOutChannel = { postMessage: (message) => channel.postMessage(message), onmessage: null };
     channel.onmessage = (event) => endpoint.onmessage?.(event);
@@ -341,7 +341,8 @@ export function createVault(options: VaultOptions = {}): Vault {
         // Nothing a page sends may stop the vault from serving the others.
         answer(port, event.data).catch(() => undefined);
       };
-      // Nothing is pushed here: a page hears the state in the reply to its accepted `connect`.
+      // No greeting: the vault may yet refuse this page (another token endpoint), and a refused page
+      // shown the sign-in could neither refresh nor end it. Its accepted `connect` gets the state.
     },
     get portCount() {
       return ports.size;
