@@ -11,8 +11,11 @@ import { authorizationCodeGrantRequest, refreshTokenGrantRequest, type FetchLike
 import type { TokenResponse } from '../core/protocol/tokenResponse.js';
 import {
   parsePageMessage,
+  parseSignOutNotice,
   requestIdOf,
+  vaultSignOutChannelName,
   VAULT_PROTOCOL_VERSION,
+  type SignOutNotice,
   type ConnectRequest,
   type ExchangeCodeRequest,
   type RefreshRequest,
@@ -29,6 +32,15 @@ export interface VaultPort {
   onmessage: ((event: { data: unknown }) => void) | null;
 }
 
+/**
+ * Where vaults of one client id hear each other's sign-out: a `BroadcastChannel`. Like that one,
+ * it must never deliver a post back to the channel that sent it.
+ */
+export interface SignOutChannel {
+  postMessage(message: SignOutNotice): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
+}
+
 export interface VaultOptions {
   /** Transport for the token requests. Default: the worker's `fetch`. */
   fetch?: FetchLike;
@@ -38,10 +50,15 @@ export interface VaultOptions {
   timeoutMs?: number;
   /** Session ids; injectable so tests can name them. Default: 128 random bits. */
   randomId?: () => string;
+  /**
+   * Opens the sign-out channel of `name` once the first page fixed the client id; `undefined`
+   * where there is none. Default: a `BroadcastChannel`, where the worker has one.
+   */
+  openSignOutChannel?: (name: string) => SignOutChannel | undefined;
 }
 
 export interface Vault {
-  /** Starts serving a page. A page that connects while a sign-in is held gets it at once. */
+  /** Starts serving a page. Its accepted `connect` is answered with the sign-in the vault holds. */
   attach(port: VaultPort): void;
   /** How many ports are attached (tests; a page that closed without saying so stays counted). */
   readonly portCount: number;
@@ -80,13 +97,32 @@ function toVaultError(error: unknown): VaultError {
   return { code: 'network_error', message: 'The token vault could not complete the request.' };
 }
 
+function openBroadcastChannel(name: string): SignOutChannel | undefined {
+  try {
+    if (typeof BroadcastChannel !== 'function') return undefined;
+    const channel = new BroadcastChannel(name);
+    // In Node (the tests) an open channel would keep the process alive after its last test;
+    // browsers have no unref, and a worker lives by its pages anyway.
+    (channel as { unref?: () => void }).unref?.();
+    const endpoint: SignOutChannel = { postMessage: (message) => channel.postMessage(message), onmessage: null };
+    channel.onmessage = (event) => endpoint.onmessage?.(event);
+    return endpoint;
+  } catch {
+    // Without it (old WebKit workers) a sign-out still ends every tab of this vault, only not
+    // vaults of other releases.
+    return undefined;
+  }
+}
+
 /** Creates a vault. One per worker; it lives as long as the worker. */
 export function createVault(options: VaultOptions = {}): Vault {
   const clock = options.clock ?? systemClock;
   const newSessionId = options.randomId ?? randomHex;
+  const openSignOutChannel = options.openSignOutChannel ?? openBroadcastChannel;
   /** Ports that connected with the vault's configuration; only they may ask for anything. */
   const ports = new Map<VaultPort, { connected: boolean }>();
   let config: Config | undefined;
+  let signOutChannel: SignOutChannel | undefined;
   let held: Held | undefined;
   let signedOut: Extract<VaultState, { status: 'signed-out' }> = { status: 'signed-out', reason: 'never-signed-in', error: undefined };
   let refreshing: InFlightRefresh | undefined;
@@ -148,7 +184,10 @@ export function createVault(options: VaultOptions = {}): Vault {
     if (config && (config.clientId !== request.clientId || config.tokenEndpoint !== tokenEndpoint)) {
       throw new CozeAuthError('invalid_config', 'The token vault is already serving another client id or token endpoint.');
     }
-    config ??= { clientId: request.clientId, tokenEndpoint };
+    if (!config) {
+      config = { clientId: request.clientId, tokenEndpoint };
+      listenForSignOuts(config.clientId);
+    }
     ports.set(port, { connected: true });
     return state();
   }
@@ -228,12 +267,34 @@ export function createVault(options: VaultOptions = {}): Vault {
     return state();
   }
 
-  function signOut(): VaultState {
+  function signOut(current: Config, { tellOtherVaults }: { tellOtherVaults: boolean }): VaultState {
     settledUpTo = ++sequence;
     held = undefined;
     signedOut = { status: 'signed-out', reason: 'logout', error: undefined };
     broadcast({ type: 'state', state: signedOut });
+    if (tellOtherVaults) {
+      try {
+        signOutChannel?.postMessage({ type: 'signed-out', clientId: current.clientId });
+      } catch {
+        // A closed or broken channel: this vault's tabs are signed out, which is what was asked.
+      }
+    }
     return signedOut;
+  }
+
+  function listenForSignOuts(clientId: string): void {
+    try {
+      signOutChannel = openSignOutChannel(vaultSignOutChannelName(clientId));
+    } catch {
+      signOutChannel = undefined;
+    }
+    if (!signOutChannel) return;
+    signOutChannel.onmessage = ({ data }) => {
+      const notice = parseSignOutNotice(data);
+      // Another vault's user logged out of this app: the same user, so this sign-in ends too.
+      // Not passed on: every vault of the client id heard the same notice.
+      if (notice?.clientId === clientId && config) signOut(config, { tellOtherVaults: false });
+    };
   }
 
   async function answer(port: VaultPort, data: unknown): Promise<void> {
@@ -269,7 +330,7 @@ export function createVault(options: VaultOptions = {}): Vault {
           reply(await refresh(message, config), true);
           return;
         case 'sign-out':
-          reply(signOut(), true);
+          reply(signOut(config, { tellOtherVaults: true }), true);
           return;
       }
     } catch (error) {
@@ -284,8 +345,8 @@ export function createVault(options: VaultOptions = {}): Vault {
         // Nothing a page sends may stop the vault from serving the others.
         answer(port, event.data).catch(() => undefined);
       };
-      // A page opened while another is signed in gets the sign-in without asking.
-      if (config) post(port, { type: 'state', state: state() });
+      // No greeting: the vault may yet refuse this page (another token endpoint), and a refused page
+      // shown the sign-in could neither refresh nor end it. Its accepted `connect` gets the state.
     },
     get portCount() {
       return ports.size;

@@ -4,7 +4,7 @@
  * that imports `dist/core/vault/vaultClient.js` as a plain ES module. No app bundler rewrites the
  * worker's URL: the page opens `new URL('../../vault/vaultWorker.js', import.meta.url)` as shipped.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -49,6 +49,8 @@ beforeAll(async () => {
   // The package as `npm run build` makes it (types aside).
   await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   await build({ configFile: 'vite.worker.config.ts', logLevel: 'warn', build: { outDir: join(outDir, 'vault'), emptyOutDir: true } });
+  // The same worker at another URL: what the next release's bundler-hashed script is to this one.
+  await cp(join(outDir, 'vault'), join(root, 'next-release'), { recursive: true });
   await writeFile(join(root, 'index.html'), PAGE);
   site = await startStaticServer(root);
 }, 120_000);
@@ -87,15 +89,15 @@ async function startWorld(): Promise<World> {
 }
 
 /** Connects the tab's vault client; resolves the state the vault greeted it with. */
-function connect(page: Page, tokenEndpoint: string): Promise<VaultState> {
+function connect(page: Page, tokenEndpoint: string, workerUrl?: string): Promise<VaultState> {
   return page.evaluate(
-    ([clientId, endpoint]) => {
+    ([clientId, endpoint, url]) => {
       const vault = (window as unknown as VaultWindow).__vault;
-      vault.client = vault.createVaultClient({ clientId, tokenEndpoint: endpoint });
+      vault.client = vault.createVaultClient({ clientId, tokenEndpoint: endpoint, ...(url ? { workerUrl: url } : {}) });
       vault.client.subscribe((event) => vault.events.push(event));
       return vault.client.ready;
     },
-    [CLIENT_ID, tokenEndpoint] as const,
+    [CLIENT_ID, tokenEndpoint, workerUrl ?? ''] as const,
   );
 }
 
@@ -171,6 +173,39 @@ describe('token vault (built worker, real Chromium)', () => {
     }
   });
 
+  it('a sign-out reaches the vault of another release (another worker URL): its tabs are signed out and it spends nothing more', async () => {
+    const world = await startWorld();
+    try {
+      const old = await world.openTab();
+      await connect(old, world.tokenEndpoint);
+      const tokens = await signIn(world, old);
+      const fresh = await world.openTab();
+      expect(await connect(fresh, world.tokenEndpoint, '/next-release/vaultWorker.js')).toMatchObject({ status: 'signed-out', reason: 'never-signed-in' });
+      await signIn(world, fresh);
+
+      const cdp = await world.context.newCDPSession(old);
+      const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { type: string; url: string }[] };
+      await cdp.detach();
+      expect(targetInfos.filter((target) => target.type === 'shared_worker').map((target) => target.url).sort()).toEqual([
+        `${site.origin}/dist/vault/vaultWorker.js`,
+        `${site.origin}/next-release/vaultWorker.js`,
+      ]);
+
+      await fresh.evaluate(() => (window as unknown as VaultWindow).__vault.client!.signOut());
+      await old.waitForFunction(() => (window as unknown as VaultWindow).__vault.client?.state?.status === 'signed-out');
+      expect(await old.evaluate(() => (window as unknown as VaultWindow).__vault.client?.state)).toMatchObject({ status: 'signed-out', reason: 'logout' });
+      const before = { ...world.coze.model.counters };
+      const outcome = await old.evaluate(
+        (sessionId) => (window as unknown as VaultWindow).__vault.client!.refresh(sessionId, 0).then(() => 'refreshed', (error: { code?: string }) => error.code),
+        tokens.sessionId,
+      );
+      expect(outcome).toBe('login_required');
+      expect(world.coze.model.counters).toEqual(before);
+    } finally {
+      await world.close();
+    }
+  });
+
   it("gives a page script's hostile messages nothing, and posts nothing to the origin it names", async () => {
     const world = await startWorld();
     const evil = await startEvilServer();
@@ -183,17 +218,17 @@ describe('token vault (built worker, real Chromium)', () => {
 
       // An injected script opens the same vault by hand and tries everything.
       const heard = await page.evaluate(
-        async ([clientId, evilEndpoint, sessionId]) => {
+        async ([clientId, evilEndpoint, sessionId, appEndpoint]) => {
           const received: unknown[] = [];
           // The same script URL, name and options as the app's: the same vault. (Chromium refuses
           // a connection whose options differ: without `extendedLifetime` it gets an error event.)
-          const options = { name: `react-coze-auth-vault/v1/${clientId}`, type: 'module', extendedLifetime: true } as WorkerOptions;
+          const options = { name: `react-coze-auth-vault/v1/${clientId}/${appEndpoint}`, type: 'module', extendedLifetime: true } as WorkerOptions;
           const worker = new SharedWorker('/dist/vault/vaultWorker.js', options);
           worker.onerror = () => received.push('worker error');
           const done = new Promise<void>((resolve) => {
             worker.port.onmessage = (event) => {
               received.push(event.data);
-              if ((event.data as { id?: unknown }).id === 999) resolve();
+              if ((event.data as { id?: unknown }).id === 1000) resolve();
             };
           });
           const send = (message: unknown) => worker.port.postMessage(message);
@@ -207,19 +242,21 @@ describe('token vault (built worker, real Chromium)', () => {
           send([1, 2, 3]);
           send({ type: 'sign-out' });
           send({ type: 'done', id: 999 });
+          // Last, the app's own configuration: accepted, which proves this is the app's vault.
+          send({ type: 'connect', id: 1000, version: 1, clientId, tokenEndpoint: appEndpoint });
           await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 5_000))]);
           worker.port.close();
           return received;
         },
-        [CLIENT_ID, `${evil.origin}/api/permission/oauth2/token`, tokens.sessionId] as const,
+        [CLIENT_ID, `${evil.origin}/api/permission/oauth2/token`, tokens.sessionId, world.tokenEndpoint] as const,
       );
 
-      // It did reach the app's vault: greeted with the sign-in, like any tab of the app.
-      expect(heard[0]).toMatchObject({ type: 'state', state: { status: 'signed-in', tokens: { sessionId: tokens.sessionId } } });
       expect(heard).not.toContain('worker error');
       const text = JSON.stringify(heard);
       expect(text).not.toContain(REFRESH_TOKEN_MARK);
-      // The greeting (the current access token, as every tab of the app gets), then refusals only.
+      // Nothing pushed to a port the vault has not accepted: refusals only, until the app's own connect.
+      expect(heard.filter((message) => (message as { type?: string }).type !== 'reply')).toEqual([]);
+      expect(heard.at(-1)).toMatchObject({ type: 'reply', id: 1000, ok: true, state: { status: 'signed-in', tokens: { sessionId: tokens.sessionId } } });
       const replies = heard.filter((message): message is { id: number; ok: boolean; error?: { code: string } } => (message as { type?: string }).type === 'reply');
       expect(replies.map((reply) => [reply.id, reply.ok, reply.error?.code])).toEqual([
         [1, false, 'invalid_config'],
@@ -228,6 +265,7 @@ describe('token vault (built worker, real Chromium)', () => {
         [4, false, 'invalid_config'],
         [5, false, 'invalid_config'],
         [999, false, 'invalid_config'],
+        [1000, true, undefined],
       ]);
       expect(evil.hits).toEqual([]);
       expect(world.coze.model.counters).toEqual(before);

@@ -162,15 +162,15 @@ describe("tokenStorage: 'worker' in the app", () => {
       const url = await vaultWorkerUrl(t, t.page);
       const before = { ...t.model.counters };
       const heard = await t.page.evaluate(
-        async ([workerUrl, clientId, evilEndpoint]) => {
+        async ([workerUrl, clientId, evilEndpoint, appEndpoint]) => {
           const received: unknown[] = [];
-          const options = { name: `react-coze-auth-vault/v1/${clientId}`, type: 'module', extendedLifetime: true } as WorkerOptions;
+          const options = { name: `react-coze-auth-vault/v1/${clientId}/${appEndpoint}`, type: 'module', extendedLifetime: true } as WorkerOptions;
           const worker = new SharedWorker(workerUrl, options);
           worker.onerror = () => received.push('worker error');
           const done = new Promise<void>((resolve) => {
             worker.port.onmessage = (event) => {
               received.push(event.data);
-              if ((event.data as { id?: unknown }).id === 99) resolve();
+              if ((event.data as { id?: unknown }).id === 100) resolve();
             };
           });
           const send = (message: unknown) => worker.port.postMessage(message);
@@ -179,18 +179,22 @@ describe("tokenStorage: 'worker' in the app", () => {
           send({ type: 'exchange-code', id: 3, code: 'x', codeVerifier: 'x'.repeat(43), redirectUri: evilEndpoint });
           send({ type: 'export', id: 4, to: evilEndpoint });
           send({ type: 'done', id: 99 });
+          // Last, the app's own configuration: accepted, which proves this is the app's vault.
+          send({ type: 'connect', id: 100, version: 1, clientId, tokenEndpoint: appEndpoint });
           await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 5_000))]);
           worker.port.close();
           return received;
         },
-        [url, CLIENT_ID, `${evil.origin}/api/permission/oauth2/token`] as const,
+        [url, CLIENT_ID, `${evil.origin}/api/permission/oauth2/token`, `${t.server.apiOrigin}/api/permission/oauth2/token`] as const,
       );
       expect(heard).not.toContain('worker error');
-      // The greeting every tab of the app gets (the page-safe tokens), then refusals.
-      expect(heard[0]).toMatchObject({ type: 'state', state: { status: 'signed-in' } });
-      expect(heard.filter((message) => (message as { type?: string }).type === 'reply')).toEqual(
-        [1, 2, 3, 4, 99].map((id) => expect.objectContaining({ id, ok: false })),
-      );
+      // Refusals, and nothing pushed to the port before the vault accepted it; then the app's own
+      // connect, answered with the sign-in (the page-safe tokens every tab of the app gets).
+      expect(heard.filter((message) => (message as { type?: string }).type !== 'reply')).toEqual([]);
+      expect(heard.filter((message) => (message as { type?: string }).type === 'reply')).toEqual([
+        ...[1, 2, 3, 4, 99].map((id) => expect.objectContaining({ id, ok: false })),
+        expect.objectContaining({ id: 100, ok: true, state: expect.objectContaining({ status: 'signed-in' }) }),
+      ]);
       const everything = JSON.stringify(heard);
       expect(issued.length).toBeGreaterThan(0);
       for (const refreshToken of issued) expect(everything).not.toContain(refreshToken);

@@ -409,7 +409,7 @@ describe('hostile7: deploys and several apps on one origin', () => {
     expect(outcome, 'a page of the new release must be able to sign in (a vault of its own, not a refusal)').toBe('signed-in');
   });
 
-  it('DEFECT: after an upgrade that changes the worker script URL (or the protocol version), logout() in a new tab leaves the old tabs signed in, refresh token alive', async () => {
+  it('fixed: after an upgrade that changes the worker script URL (or the protocol version), logout() in a new tab leaves the old tabs signed in, refresh token alive', async () => {
     const world = createWorld(START);
     // Tabs of the previous release, on its vault (bundler-hashed worker URL of that release).
     const old = world.openTab({ workerUrl: '/assets/vaultWorker-0ld.js' });

@@ -39,7 +39,7 @@ describe("<CozeAuthProvider tokenStorage='worker'>", () => {
     await waitFor(() => expect(opened).toHaveLength(1));
     expect(opened[0]).toEqual({
       url: '/static/coze-vault.js',
-      options: { extendedLifetime: true, name: `react-coze-auth-vault/v1/${clientId}`, type: 'module' },
+      options: { extendedLifetime: true, name: `react-coze-auth-vault/v1/${clientId}/${baseURL}/api/permission/oauth2/token`, type: 'module' },
     });
     expect(screen.getByTestId('status').textContent).toBe('loading true');
   });

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { isCozeAuthError, type CozeAuthError } from '../../src/core/errors';
+import { VAULT_PROTOCOL_VERSION } from '../../src/core/vault/vaultProtocol';
 import { CLIENT_ID, createVaultWorld, REDIRECT, settle, TOKEN_URL, VERIFIER } from './vaultHarness';
 
 async function rejection(promise: Promise<unknown>): Promise<CozeAuthError> {
@@ -43,9 +44,13 @@ describe('vault: sign-in', () => {
     const tokens = await world.signIn(first.client);
     const requestsBefore = world.requests.length;
 
+    // Nothing reaches a port before the vault accepted its connect; the reply carries the sign-in.
     const raw = world.rawPort();
     await settle();
-    expect(raw.received).toEqual([{ type: 'state', state: { status: 'signed-in', tokens } }]);
+    expect(raw.received).toEqual([]);
+    raw.post({ type: 'connect', id: 1, version: VAULT_PROTOCOL_VERSION, clientId: CLIENT_ID, tokenEndpoint: TOKEN_URL });
+    await settle();
+    expect(raw.received).toEqual([{ type: 'reply', id: 1, ok: true, state: { status: 'signed-in', tokens } }]);
 
     const later = world.openTab();
     await settle();

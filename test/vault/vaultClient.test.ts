@@ -20,7 +20,7 @@ function silentEndpoint(): VaultEndpoint & { posted: unknown[]; closed: boolean 
 }
 
 describe('vault client', () => {
-  it('opens the vault of its client id, under a versioned name, at the URL it was given', () => {
+  it('opens the vault of its client id and token endpoint, under a versioned name, at the URL it was given', () => {
     const opened: [string, string | URL | undefined][] = [];
     createVaultClient({
       clientId: CLIENT_ID,
@@ -31,8 +31,14 @@ describe('vault client', () => {
         return silentEndpoint();
       },
     });
-    expect(opened).toEqual([[vaultWorkerName(CLIENT_ID), '/static/vaultWorker.js']]);
-    expect(vaultWorkerName(CLIENT_ID)).toBe(`react-coze-auth-vault/v1/${CLIENT_ID}`);
+    expect(opened).toEqual([[vaultWorkerName(CLIENT_ID, TOKEN_URL), '/static/vaultWorker.js']]);
+    expect(vaultWorkerName(CLIENT_ID, TOKEN_URL)).toBe(`react-coze-auth-vault/v1/${CLIENT_ID}/${TOKEN_URL}`);
+  });
+
+  it('names another vault for another token endpoint, and one vault for spellings of one endpoint', () => {
+    const other = 'https://api-2.coze.test/api/permission/oauth2/token';
+    expect(vaultWorkerName(CLIENT_ID, other)).not.toBe(vaultWorkerName(CLIENT_ID, TOKEN_URL));
+    expect(vaultWorkerName(CLIENT_ID, 'HTTPS://API-2.coze.test:443/api/permission/oauth2/token')).toBe(vaultWorkerName(CLIENT_ID, other));
   });
 
   it('fails a request the vault leaves unanswered with a transient network_error', async () => {

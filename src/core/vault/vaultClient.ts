@@ -19,7 +19,7 @@ import {
 } from './vaultProtocol.js';
 
 export interface VaultClientOptions {
-  /** The OAuth app's client id; one vault per client id. */
+  /** The OAuth app's client id; one vault per client id and token endpoint. */
   clientId: string;
   /** Coze's token endpoint (`ResolvedCozeConfig.tokenEndpoint`); the only URL the vault posts to. */
   tokenEndpoint: string;
@@ -111,7 +111,7 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
   let state: VaultState | undefined;
   let closed = false;
 
-  const endpoint = (options.openWorker ?? openVaultWorker)(vaultWorkerName(options.clientId), options.workerUrl);
+  const endpoint = (options.openWorker ?? openVaultWorker)(vaultWorkerName(options.clientId, options.tokenEndpoint), options.workerUrl);
 
   function emit(event: VaultEvent): void {
     for (const listener of [...listeners]) {

@@ -13,9 +13,44 @@ import type { CozeAuthErrorCode } from '../errors.js';
  */
 export const VAULT_PROTOCOL_VERSION = 1;
 
-/** The name the page gives the SharedWorker; tabs share a vault only when URL and name match. */
-export function vaultWorkerName(clientId: string): string {
-  return `react-coze-auth-vault/v${VAULT_PROTOCOL_VERSION}/${clientId}`;
+/**
+ * The name the page gives the SharedWorker; tabs share a vault only when URL and name match. The
+ * token endpoint is part of it because the first page fixes a vault's endpoint: a release (or a
+ * page) that talks to Coze through another API base must get a vault of its own, not a refusal.
+ */
+export function vaultWorkerName(clientId: string, tokenEndpoint: string): string {
+  return `react-coze-auth-vault/v${VAULT_PROTOCOL_VERSION}/${clientId}/${normalizedEndpoint(tokenEndpoint)}`;
+}
+
+// The vault compares endpoints after the same normalisation (tokenEndpointPolicy), so spellings
+// it would accept as one endpoint also name one vault.
+function normalizedEndpoint(tokenEndpoint: string): string {
+  try {
+    return new URL(tokenEndpoint).href;
+  } catch {
+    // The vault refuses it at connect, which tells the page why; the name need not.
+    return tokenEndpoint;
+  }
+}
+
+/**
+ * The channel on which vaults of one client id hear each other's sign-out. Vaults of another
+ * script URL, protocol version or token endpoint are other workers with other refresh tokens, yet
+ * the same user of the same app: a logout in any tab must end all of them. Hence no version in the
+ * name, and a notice that must stay readable by every version (see {@link SignOutNotice}).
+ */
+export function vaultSignOutChannelName(clientId: string): string {
+  return `react-coze-auth-vault-signout/${clientId}`;
+}
+
+/**
+ * Posted by a vault whose page signed out. It carries no secret (a page of the origin can listen)
+ * and no version: vaults of older and newer releases read it, so it may gain fields but never
+ * change these.
+ */
+export interface SignOutNotice {
+  type: 'signed-out';
+  clientId: string;
 }
 
 /** An error as it crosses to the page: a stable code and a message that never holds a secret. */
@@ -108,7 +143,11 @@ export type VaultReply =
   | { type: 'reply'; id: number; ok: true; state: VaultState }
   | { type: 'reply'; id: number; ok: false; error: VaultError };
 
-/** Pushed to every port whenever the state changes, and to a new port at once. */
+/**
+ * Pushed to every connected port whenever the state changes. A port hears none before the vault
+ * accepted its `connect` (whose reply carries the state): a page the vault refused must not show
+ * a sign-in it cannot refresh or end.
+ */
 export interface VaultStateMessage {
   type: 'state';
   state: VaultState;
@@ -167,4 +206,10 @@ export function parsePageMessage(data: unknown): PageToVaultMessage | undefined 
     default:
       return undefined;
   }
+}
+
+/** Reads a notice heard on the sign-out channel; anything else is `undefined`. */
+export function parseSignOutNotice(data: unknown): SignOutNotice | undefined {
+  if (!isRecord(data) || data.type !== 'signed-out' || !isText(data.clientId, 512)) return undefined;
+  return { type: 'signed-out', clientId: data.clientId };
 }
