@@ -10,7 +10,7 @@ import type { VaultEndpoint } from '../../src/core/vault/openVaultWorker';
 import type { CozeAuthEvent } from '../../src/core/session/types';
 import { createTestClock, createTestCozeModel, flushAsync, modelFetch, type CozeModel } from '../../src/testing/index';
 import { createVault } from '../../src/vault/createVault';
-import { createPortPair } from '../vault/vaultHarness';
+import { createPortPair, createSignOutBus } from '../vault/vaultHarness';
 import { sessionOptions, startSignIn } from './harness';
 
 // The engine loads its vault link lazily; load it up front (as test/setup.ts does the engine) so
@@ -42,7 +42,7 @@ export function createWorkerWorld(start: number, accessTokenTtlSeconds = 900) {
     if (typeof body?.refresh_token === 'string') issuedRefreshTokens.push(body.refresh_token);
     return response;
   };
-  const vault = createVault({ fetch, clock });
+  const vault = createVault({ fetch, clock, openSignOutChannel: createSignOutBus().open });
   const tabs: WorkerTab[] = [];
 
   function openVaultWorker(): VaultEndpoint {

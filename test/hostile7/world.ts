@@ -11,7 +11,7 @@ import type { VaultEndpoint } from '../../src/core/vault/openVaultWorker';
 import type { CozeAuthEvent } from '../../src/core/session/types';
 import { createTestClock, createTestCozeModel, flushAsync, modelFetch, type CozeModel } from '../../src/testing/index';
 import { createVault, type Vault } from '../../src/vault/createVault';
-import { createPortPair } from '../vault/vaultHarness';
+import { createPortPair, createSignOutBus } from '../vault/vaultHarness';
 import { sessionOptions, startSignIn } from '../helpers/harness';
 
 await import('../../src/core/session/vaultLink');
@@ -52,19 +52,21 @@ export function createWorld(start: number, { mode = 'shared' as 'shared' | 'dedi
 
   const vaults = new Map<string, Vault>();
   const allVaults: Vault[] = [];
+  // One world, one origin: its vaults hear each other's sign-outs, and nothing of other tests.
+  const signOutBus = createSignOutBus();
   const opened: { name: string; closed: boolean }[] = [];
   const tabs: Tab[] = [];
 
   function vaultFor(name: string, workerUrl?: string | URL): Vault {
     if (workerUrl !== undefined) name = `${String(workerUrl)}|${name}`;
     if (mode === 'dedicated') {
-      const vault = createVault({ fetch, clock });
+      const vault = createVault({ fetch, clock, openSignOutChannel: signOutBus.open });
       allVaults.push(vault);
       return vault;
     }
     let vault = vaults.get(name);
     if (!vault) {
-      vault = createVault({ fetch, clock });
+      vault = createVault({ fetch, clock, openSignOutChannel: signOutBus.open });
       vaults.set(name, vault);
       allVaults.push(vault);
     }

@@ -7,7 +7,7 @@ import type { VaultEndpoint } from '../../src/core/vault/openVaultWorker';
 import { createVaultClient, type VaultClient, type VaultEvent } from '../../src/core/vault/vaultClient';
 import type { VaultToPageMessage } from '../../src/core/vault/vaultProtocol';
 import { createTestClock, flushAsync, NETWORK_ERROR, TEST_CLIENT_ID as CLIENT_ID } from '../../src/testing/index';
-import { createVault, type VaultPort } from '../../src/vault/createVault';
+import { createVault, type SignOutChannel, type VaultPort } from '../../src/vault/createVault';
 import { callbackParams, createTestModel, pkceAuthorizeUrl, REDIRECT, T0, TOKEN_URL, VERIFIER } from '../testing/modelHarness';
 
 export { CLIENT_ID, REDIRECT, TOKEN_URL, VERIFIER };
@@ -68,7 +68,7 @@ export function createVaultWorld() {
     return outcome;
   };
 
-  const vault = createVault({ fetch, clock, randomId: () => `session-${++sessions}` });
+  const vault = createVault({ fetch, clock, randomId: () => `session-${++sessions}`, openSignOutChannel: createSignOutBus().open });
 
   return {
     clock,
@@ -128,3 +128,35 @@ export function createVaultWorld() {
 }
 
 export const settle = flushAsync;
+
+/**
+ * An in-memory BroadcastChannel for the vaults' sign-out notices, one per test world (Node's real
+ * one is shared by the whole process: a notice from one test could reach the next): a post reaches every other channel of its name, later, cloned. */
+export function createSignOutBus() {
+  const channels = new Map<string, Set<SignOutChannel>>();
+  const posted: { name: string; message: unknown }[] = [];
+  const deliver = (name: string, data: unknown, except?: SignOutChannel) => {
+    for (const channel of channels.get(name) ?? []) {
+      if (channel === except) continue;
+      const copy = structuredClone(data);
+      setTimeout(() => channel.onmessage?.({ data: copy }), 0);
+    }
+  };
+  return {
+    posted,
+    names: () => [...channels.keys()],
+    open(name: string): SignOutChannel {
+      const channel: SignOutChannel = {
+        onmessage: null,
+        postMessage(message) {
+          posted.push({ name, message: structuredClone(message) });
+          deliver(name, message, channel);
+        },
+      };
+      channels.set(name, (channels.get(name) ?? new Set()).add(channel));
+      return channel;
+    },
+    /** A post by anything else on the origin (a page script, another release's vault). */
+    inject: (name: string, data: unknown) => deliver(name, data),
+  };
+}

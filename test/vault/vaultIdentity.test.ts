@@ -8,7 +8,7 @@ import { VAULT_PROTOCOL_VERSION, vaultSignOutChannelName, vaultWorkerName } from
 import { createTestClock, TEST_API_ORIGIN } from '../../src/testing/index';
 import { createVault, type SignOutChannel, type Vault } from '../../src/vault/createVault';
 import { callbackParams, createTestModel, pkceAuthorizeUrl, REDIRECT, T0, TOKEN_URL, VERIFIER } from '../testing/modelHarness';
-import { CLIENT_ID, createPortPair, createVaultWorld, settle } from './vaultHarness';
+import { CLIENT_ID, createPortPair, createSignOutBus as createBus, createVaultWorld, settle } from './vaultHarness';
 
 /** The token endpoint of another release: another API base (a regional host, the app's proxy). */
 const OTHER_ENDPOINT = 'https://api-2.coze.test/api/permission/oauth2/token';
@@ -25,36 +25,6 @@ async function rejection(promise: Promise<unknown>): Promise<CozeAuthError> {
     throw error;
   }
   throw new Error('expected a rejection');
-}
-
-/** An in-memory BroadcastChannel: a post reaches every other channel of its name, later, cloned. */
-function createBus() {
-  const channels = new Map<string, Set<SignOutChannel>>();
-  const posted: { name: string; message: unknown }[] = [];
-  const deliver = (name: string, data: unknown, except?: SignOutChannel) => {
-    for (const channel of channels.get(name) ?? []) {
-      if (channel === except) continue;
-      const copy = structuredClone(data);
-      setTimeout(() => channel.onmessage?.({ data: copy }), 0);
-    }
-  };
-  return {
-    posted,
-    names: () => [...channels.keys()],
-    open(name: string): SignOutChannel {
-      const channel: SignOutChannel = {
-        onmessage: null,
-        postMessage(message) {
-          posted.push({ name, message: structuredClone(message) });
-          deliver(name, message, channel);
-        },
-      };
-      channels.set(name, (channels.get(name) ?? new Set()).add(channel));
-      return channel;
-    },
-    /** A post by anything else on the origin (a page script, another release's vault). */
-    inject: (name: string, data: unknown) => deliver(name, data),
-  };
 }
 
 /** Several vaults (other workers: script URL, version or endpoint) in front of one fake Coze. */
