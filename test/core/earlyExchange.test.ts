@@ -194,48 +194,5 @@ describe('the early code exchange', () => {
     expect(sessionStorage.getItem(pendingKey() ?? 'none')).toBeNull();
   });
 
-  it('StrictMode-style second construction after logout does not resurrect the sign-in', async () => {
-    await landOnCallback(fake.state.model);
-    const session = new CozeSession(sessionOptions());
-    const unmount = session.mount();
-    session.logout();
-    await settle();
-    expect(session.getSnapshot().status).toBe('signed-out');
-    unmount();
-  });
-
-  it('logout before mount on the callback page: mount must not complete the sign-in anyway', async () => {
-    await landOnCallback(fake.state.model);
-    const session = new CozeSession(sessionOptions());
-    session.logout();
-    expect(session.getSnapshot().status).toBe('signed-out');
-    const unmount = session.mount();
-    await settle();
-    // The user signed out; the callback recognised at construction (and exchanged early) signs them back in.
-    expect(session.getSnapshot().status).toBe('signed-out');
-    unmount();
-  });
-
-  // ── server rendering ───────────────────────────────────────────────────
-
-  it('constructing on a callback URL with storage that throws sends nothing and does not throw', async () => {
-    await landOnCallback(fake.state.model);
-    const throwing = {
-      getItem: () => {
-        throw new Error('SecurityError');
-      },
-      setItem: () => {
-        throw new Error('SecurityError');
-      },
-      removeItem: () => {
-        throw new Error('SecurityError');
-      },
-      clear: () => undefined,
-      key: () => null,
-      length: 0,
-    } as Storage;
-    expect(() => new CozeSession(sessionOptions({ transactionStorage: throwing }))).not.toThrow();
-    await settle();
-    expect(fake.state.model.counters.tokenExchange).toBe(0);
-  });
+  // Sign-outs on the callback page and storage that throws: test/core/hostile5.callbackPage.test.ts.
 });

@@ -1,6 +1,6 @@
-// Hostile review 5 (of the early code exchange, since withdrawn: see the README's benchmark notes).
-// What it found that is not about that exchange: a sign-out before mount on the callback page. The
-// test marked "DEFECT" failed before its fix; the others pin behaviour that held.
+// Hostile review 5 (of the first early code exchange; the one that replaced it is tested in
+// earlyExchange*.test.ts): sign-outs on the callback page, and storage that throws there. The test
+// marked "DEFECT" failed before its fix; the others pin behaviour that held.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { landOnCallback, sessionOptions, setupFakeCoze } from '../helpers/harness';

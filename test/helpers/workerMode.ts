@@ -10,7 +10,7 @@ import type { VaultEndpoint } from '../../src/core/vault/openVaultWorker';
 import type { CozeAuthEvent } from '../../src/core/session/types';
 import { createTestClock, createTestCozeModel, flushAsync, modelFetch, type CozeModel } from '../../src/testing/index';
 import { createVault } from '../../src/vault/createVault';
-import { createPortPair, createSignOutBus } from '../vault/vaultHarness';
+import { attachedEndpoint, createSignOutBus } from '../vault/vaultHarness';
 import { sessionOptions, startSignIn } from './harness';
 
 // The engine loads its vault link lazily; load it up front (as test/setup.ts does the engine) so
@@ -46,19 +46,7 @@ export function createWorkerWorld(start: number, accessTokenTtlSeconds = 900) {
   const tabs: WorkerTab[] = [];
 
   function openVaultWorker(): VaultEndpoint {
-    const pair = createPortPair();
-    vault.attach(pair.vault);
-    const endpoint: VaultEndpoint = {
-      onmessage: null,
-      onerror: null,
-      postMessage: (message) => pair.page.postMessage(message),
-      close: () => pair.page.close(),
-    };
-    pair.page.onmessage = (event) => {
-      heardByPages.push(event.data);
-      endpoint.onmessage?.(event);
-    };
-    return endpoint;
+    return attachedEndpoint(vault, heardByPages);
   }
 
   /** A worker whose script does not load (a 404, a CSP refusal): an error event, never an answer. */

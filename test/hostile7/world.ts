@@ -11,7 +11,7 @@ import type { VaultEndpoint } from '../../src/core/vault/openVaultWorker';
 import type { CozeAuthEvent } from '../../src/core/session/types';
 import { createTestClock, createTestCozeModel, flushAsync, modelFetch, type CozeModel } from '../../src/testing/index';
 import { createVault, type Vault } from '../../src/vault/createVault';
-import { createPortPair, createSignOutBus } from '../vault/vaultHarness';
+import { attachedEndpoint, createPortPair, createSignOutBus } from '../vault/vaultHarness';
 import { sessionOptions, startSignIn } from '../helpers/harness';
 
 await import('../../src/core/session/vaultLink');
@@ -74,24 +74,9 @@ export function createWorld(start: number, { mode = 'shared' as 'shared' | 'dedi
   }
 
   function openVaultWorker(name: string, workerUrl?: string | URL): VaultEndpoint {
-    const pair = createPortPair();
     const record = { name, closed: false };
     opened.push(record);
-    vaultFor(name, workerUrl).attach(pair.vault);
-    const endpoint: VaultEndpoint = {
-      onmessage: null,
-      onerror: null,
-      postMessage: (message) => pair.page.postMessage(message),
-      close: () => {
-        record.closed = true;
-        pair.page.close();
-      },
-    };
-    pair.page.onmessage = (event) => {
-      heardByPages.push(event.data);
-      endpoint.onmessage?.(event);
-    };
-    return endpoint;
+    return attachedEndpoint(vaultFor(name, workerUrl), heardByPages, () => void (record.closed = true));
   }
 
   afterEach(() => {

@@ -7,7 +7,7 @@ import type { VaultEndpoint } from '../../src/core/vault/openVaultWorker';
 import { createVaultClient, type VaultClient, type VaultEvent } from '../../src/core/vault/vaultClient';
 import type { VaultToPageMessage } from '../../src/core/vault/vaultProtocol';
 import { createTestClock, flushAsync, NETWORK_ERROR, TEST_CLIENT_ID as CLIENT_ID } from '../../src/testing/index';
-import { createVault, type SignOutChannel, type VaultPort } from '../../src/vault/createVault';
+import { createVault, type SignOutChannel, type Vault, type VaultPort } from '../../src/vault/createVault';
 import { callbackParams, createTestModel, pkceAuthorizeUrl, REDIRECT, T0, TOKEN_URL, VERIFIER } from '../testing/modelHarness';
 
 export { CLIENT_ID, REDIRECT, TOKEN_URL, VERIFIER };
@@ -34,6 +34,29 @@ export function createPortPair(): { page: VaultEndpoint; vault: VaultPort } {
     close: () => void (open = false),
   };
   return { page, vault };
+}
+
+/**
+ * A page's end of a new port to `vault` (what `openVaultWorker` gives a page). Every message the
+ * page hears is also added to `heard`; `onClose` hears the page close it.
+ */
+export function attachedEndpoint(vault: Vault, heard?: unknown[], onClose?: () => void): VaultEndpoint {
+  const pair = createPortPair();
+  vault.attach(pair.vault);
+  const endpoint: VaultEndpoint = {
+    onmessage: null,
+    onerror: null,
+    postMessage: (message) => pair.page.postMessage(message),
+    close: () => {
+      onClose?.();
+      pair.page.close();
+    },
+  };
+  pair.page.onmessage = (event) => {
+    heard?.push(event.data);
+    endpoint.onmessage?.(event);
+  };
+  return endpoint;
 }
 
 /** A hostile script's own port to the vault: it posts anything and keeps all it hears. */
@@ -95,11 +118,7 @@ export function createVaultWorld() {
         clientId: CLIENT_ID,
         tokenEndpoint,
         clock,
-        openWorker: () => {
-          const pair = createPortPair();
-          vault.attach(pair.vault);
-          return pair.page;
-        },
+        openWorker: () => attachedEndpoint(vault),
       });
       const events: VaultEvent[] = [];
       client.subscribe((event) => events.push(event));

@@ -8,7 +8,7 @@ import { VAULT_PROTOCOL_VERSION, vaultSignOutChannelName, vaultWorkerName } from
 import { createTestClock, TEST_API_ORIGIN } from '../../src/testing/index';
 import { createVault, type SignOutChannel, type Vault } from '../../src/vault/createVault';
 import { callbackParams, createTestModel, pkceAuthorizeUrl, REDIRECT, T0, TOKEN_URL, VERIFIER } from '../testing/modelHarness';
-import { CLIENT_ID, createPortPair, createSignOutBus as createBus, createVaultWorld, settle } from './vaultHarness';
+import { attachedEndpoint, CLIENT_ID, createPortPair, createSignOutBus as createBus, createVaultWorld, settle } from './vaultHarness';
 
 /** The token endpoint of another release: another API base (a regional host, the app's proxy). */
 const OTHER_ENDPOINT = 'https://api-2.coze.test/api/permission/oauth2/token';
@@ -62,11 +62,7 @@ function createVaults(openSignOutChannel?: (name: string) => SignOutChannel | un
         clientId: CLIENT_ID,
         tokenEndpoint,
         clock,
-        openWorker: () => {
-          const pair = createPortPair();
-          vault.attach(pair.vault);
-          return pair.page;
-        },
+        openWorker: () => attachedEndpoint(vault),
       });
       const events: VaultEvent[] = [];
       client.subscribe((event) => events.push(event));
