@@ -79,13 +79,19 @@ export function recognizeCallback(
       storage.removeItem(key);
       const controller = new AbortController();
       const send = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
-      const signIn: SentSignIn = { record, grant, controller, receivedAt: undefined, response: undefined as never };
-      // async: a fetch that throws instead of rejecting still ends in this promise, for the flow to report.
-      signIn.response = (async () => {
-        const answer = await send(config.tokenEndpoint, tokenRequestInit(authorizationCodeBody(config.clientId, grant), controller.signal));
-        signIn.receivedAt = now();
-        return answer;
-      })();
+      const signIn: SentSignIn = {
+        record,
+        grant,
+        controller,
+        receivedAt: undefined,
+        // async: a fetch that throws instead of rejecting still ends in this promise, for the flow to report.
+        response: (async () => send(config.tokenEndpoint, tokenRequestInit(authorizationCodeBody(config.clientId, grant), controller.signal)))().then(
+          (answer) => {
+            signIn.receivedAt = now();
+            return answer;
+          },
+        ),
+      };
       signIn.response.catch(() => undefined); // the flow reports failures; one nobody takes is not an error
       keepSentSignIn(config.clientId, state, signIn);
     }

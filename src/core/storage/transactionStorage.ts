@@ -1,4 +1,4 @@
-import type { AuthorizationCodeGrant } from '../protocol/tokenClient.js';
+import type { AuthorizationCodeGrant, SentRequest } from '../protocol/tokenClient.js';
 import { webStorage } from './storageAdapters.js';
 
 /**
@@ -21,14 +21,12 @@ export function transactionPrefix(clientId: string): string {
  * from storage to page memory as the request leaves, so a reload cannot send the code again and no
  * verifier stays behind in storage; the sign-in flow takes it from here.
  */
-export interface SentSignIn {
+export interface SentSignIn extends SentRequest {
   /** The stored record, as the flow would have read it from storage. */
   readonly record: string;
   /** Exactly what was sent. */
   readonly grant: AuthorizationCodeGrant;
-  response: Promise<Response>;
-  readonly controller: AbortController;
-  /** When the response arrived, on the session's clock: its token's lifetime starts then, not when the flow reads it. */
+  /** Set when the response arrives: its token's lifetime starts then, not when the flow reads it. */
   receivedAt: number | undefined;
 }
 
