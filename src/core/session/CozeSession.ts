@@ -6,7 +6,7 @@ import { authorizationResponseState, stripCallbackFromAddressBar } from '../prot
 import { recognizeCallback } from '../protocol/earlyExchange.js';
 import { resolveTokenStorage } from '../storage/storageAdapters.js';
 import { TokenStore, type StoredTokens } from '../storage/tokenStore.js';
-import { forgetPendingSignIn, hasPendingTransaction } from '../storage/transactionStorage.js';
+import { forgetPendingSignIn } from '../storage/transactionStorage.js';
 import type { TabLocks } from '../browser/lock.js';
 import type { TabChannel } from '../browser/tabChannel.js';
 import { runOncePerCallback } from './callbackRegistry.js';
@@ -14,7 +14,7 @@ import { chunkLoader, loadSignInFlow, reportListenerError, toCozeAuthError } fro
 import { initialLifecycle, reduceShellAction, toAuthState, type LifecycleState, type ShellAction } from './lifecycle.js';
 import type { WakeEventSource } from './refreshScheduler.js';
 import type { VaultEndpoint } from '../vault/openVaultWorker.js';
-import type { SessionEngine, SessionHost } from './sessionEngine.js';
+import type { SessionEngine } from './sessionEngine.js';
 import type { CallbackResult, CozeAuthEvent, CozeAuthState, GetTokenOptions, LoginOptions, SignOutReason } from './types.js';
 
 // The engine (refresh, other tabs, timers, the code exchange) is a chunk of its own: the first
@@ -43,58 +43,98 @@ export interface CozeSessionOptions extends CozeAuthOptions {
 }
 
 /**
+ * What the shell lends its engine: the configuration, the state and the one way to change it
+ * (`apply`, with a reducer's result), and its events. The shell owns it; the engine works on it.
+ */
+export interface SessionHost {
+  readonly config: ResolvedCozeConfig;
+  readonly options: CozeSessionOptions;
+  readonly store: TokenStore;
+  /** The lifecycle state; replaced only through {@link SessionHost.apply}. */
+  readonly state: LifecycleState;
+  /** A callback URL recognised at construction and not yet started. */
+  pendingCallbackUrl: string | undefined;
+  /** The latest callback of this page load, for a `<CozeCallback>` that remounts after the URL was cleaned. */
+  callback: Promise<CallbackResult> | undefined;
+  /** The one way state changes: if `next` differs, it becomes the state; listeners hear once; the engine re-plans. */
+  apply(next: LifecycleState): void;
+  emit(event: CozeAuthEvent): void;
+  /** Signs this tab out: its storage (unless `clearStorage` is false), one transition, one event. Returns the tokens that ended. */
+  signOut(reason: SignOutReason, error: CozeAuthError | undefined, clearStorage?: boolean): StoredTokens | undefined;
+}
+
+/**
  * Owns one Coze sign-in: the PKCE redirect, the callback, token storage, proactive and on-demand
  * refresh (single-flight, cross-tab), and sign-out. Its state changes only through the pure
  * lifecycle reducer, one notification per transition; every async step carries the generation it
  * started in and changes nothing when it resumes in another. Framework-agnostic: React (or anything
  * else) subscribes with {@link subscribe}/{@link getSnapshot} and calls the methods.
  *
- * This class is the eager part: state, subscriptions, the redirect and the callback's first,
- * synchronous steps. The rest runs in the session engine, loaded in parallel with the first render.
+ * This class is the eager part: state, subscriptions, and what must happen before the engine has
+ * loaded (recognising a callback and sending its code exchange, signing out). Everything else is
+ * the session engine's, loaded in parallel with the first render; calls made before it arrives wait for it.
  */
 export class CozeSession {
   /** Validated configuration and Coze endpoints. */
   readonly config: ResolvedCozeConfig;
 
-  readonly #options: CozeSessionOptions;
-  readonly #store: TokenStore;
-  readonly #transactions: Storage | undefined;
-  readonly #navigate: (url: string) => void;
+  readonly #host: SessionHost & { state: LifecycleState };
   readonly #listeners = new Set<() => void>();
   readonly #eventListeners = new Set<(event: CozeAuthEvent) => void>();
-  #lifecycle: LifecycleState;
   #snapshot: CozeAuthState;
   #engine: SessionEngine | undefined;
   #engineReady: Promise<SessionEngine> | undefined;
-  /** The latest callback of this page load, for a `<CozeCallback>` that remounts after the URL was cleaned. */
-  #callback: Promise<CallbackResult> | undefined;
-  /** A callback URL recognised at construction, completed on mount if nobody else starts it first. */
-  #pendingCallbackUrl: string | undefined;
   #mounts = 0;
   /** A sign-out made before the engine arrived, for it to tell other tabs. */
   #unannounced: { ended: StoredTokens | undefined } | undefined;
 
   constructor(options: CozeSessionOptions) {
-    this.config = resolveCozeConfig(options);
-    this.#options = options;
-    this.#store = new TokenStore(resolveTokenStorage(options.tokenStorage), this.config.clientId);
-    this.#transactions = options.transactionStorage;
-    this.#navigate = options.navigate ?? ((url) => globalThis.location.assign(url));
+    const config = (this.config = resolveCozeConfig(options));
+    const store = new TokenStore(resolveTokenStorage(options.tokenStorage), config.clientId);
     // A callback for this client on this page: its code exchange leaves now, overlapping the
     // download of the sign-in code; the mount (or the first <CozeCallback>) completes it. Not in
     // worker mode: there the vault exchanges the code, so the refresh token never enters the page.
     const worker = options.tokenStorage === 'worker';
-    this.#pendingCallbackUrl = recognizeCallback(this.config, this.#transactions, worker ? false : options.fetch, () =>
-      options.clock ? options.clock.now() : Date.now(),
-    );
+    const pendingCallbackUrl = recognizeCallback(config, options.transactionStorage, !worker && options.fetch, () => (options.clock ?? Date).now());
     // Worker mode: the page's store is empty memory; the state waits for the vault's answer.
-    this.#lifecycle = initialLifecycle(this.#store.read(), this.#pendingCallbackUrl !== undefined, worker);
-    this.#snapshot = toAuthState(this.#lifecycle);
+    const state = initialLifecycle(store.read(), pendingCallbackUrl !== undefined, worker);
+    this.#snapshot = toAuthState(state);
+    this.#host = {
+      config,
+      options,
+      store,
+      state,
+      pendingCallbackUrl,
+      callback: undefined,
+      apply: (next) => {
+        if (next === this.#host.state) return;
+        this.#host.state = next;
+        this.#snapshot = toAuthState(next);
+        this.#engine?.plan();
+        for (const listener of [...this.#listeners]) listener();
+      },
+      emit: (event) => {
+        for (const listener of [...this.#eventListeners]) {
+          try {
+            listener(event);
+          } catch (error) {
+            reportListenerError(error);
+          }
+        }
+      },
+      signOut: (reason, error, clearStorage = true) => {
+        const ended = this.#host.state.tokens;
+        if (clearStorage) store.clear();
+        this.#dispatch({ type: 'signed-out', error });
+        if (ended || error) this.#host.emit({ type: 'signed-out', reason, error });
+        return ended;
+      },
+    };
     if (loadSessionEngine.loaded) this.#engine = this.#createEngine(loadSessionEngine.loaded);
     // In a browser the engine's download starts now and overlaps the app's first render (and the
     // sign-in flow's too, on a callback). Servers never load either.
     else if (globalThis.document) void this.#loadEngine().catch(() => undefined);
-    if (this.#pendingCallbackUrl) this.prefetchSignIn();
+    if (pendingCallbackUrl) this.prefetchSignIn();
   }
 
   // ── subscription ───────────────────────────────────────────────────────────
@@ -124,7 +164,7 @@ export class CozeSession {
     if (this.#mounts === 1) {
       if (this.#engine) this.#engine.start();
       else void this.#loadEngine().catch(() => undefined);
-      const url = this.#pendingCallbackUrl;
+      const url = this.#host.pendingCallbackUrl;
       if (url) void this.handleRedirectCallback(url).catch(() => undefined);
     }
     let unmounted = false;
@@ -153,15 +193,13 @@ export class CozeSession {
    * storage would survive the redirect (nothing is sent to Coze then).
    */
   async login(options: LoginOptions = {}): Promise<void> {
+    this.prefetchSignIn(); // beside the engine, not after it
     try {
-      const { startAuthorization } = await loadSignInFlow();
-      const url = await startAuthorization(this.config, this.#transactions, options.returnTo);
-      this.#dispatch({ type: 'error-cleared' });
-      this.#navigate(url);
+      await (await this.#engineNow()).login(options);
     } catch (caught) {
       const error = toCozeAuthError(caught);
       this.#dispatch({ type: 'error-reported', error });
-      this.#emit({ type: 'error', error });
+      this.#host.emit({ type: 'error', error });
       throw error;
     }
   }
@@ -172,48 +210,35 @@ export class CozeSession {
    * the address bar, and stores the tokens. Rejects with a {@link CozeAuthError}; never redirects.
    */
   handleRedirectCallback(url: string = globalThis.location?.href ?? ''): Promise<CallbackResult> {
+    const host = this.#host;
     const state = authorizationResponseState(url);
     if (!state) {
       // A URL already cleaned (by a router, or for a remounted <CozeCallback>): the callback of this
       // page is the one recognised at construction, or the one under way.
-      if (this.#pendingCallbackUrl) return this.handleRedirectCallback(this.#pendingCallbackUrl);
-      if (this.#callback) return this.#callback;
+      if (host.pendingCallbackUrl) return this.handleRedirectCallback(host.pendingCallbackUrl);
+      if (host.callback) return host.callback;
     }
-    const complete = () => this.#completeCallback(url, state);
-    const callback = state ? runOncePerCallback(`${this.config.clientId} ${state}`, complete) : complete();
-    this.#callback = callback;
-    return callback;
-  }
-
-  async #completeCallback(url: string, state: string | null): Promise<CallbackResult> {
-    this.#pendingCallbackUrl = undefined;
-    const pending = state !== null && hasPendingTransaction(this.#transactions, this.config.clientId, state);
-    if (!pending && this.#lifecycle.status === 'signed-in') {
-      // A used callback URL (Back button, reopened tab) while signed in: nothing to do.
+    const startedIn = host.state.generation;
+    const complete = async (): Promise<CallbackResult> => {
+      host.pendingCallbackUrl = undefined;
+      // Before anything is awaited: even if a lazy chunk fails to load, the code leaves the address bar.
       stripCallbackFromAddressBar(url);
-      return { returnTo: '/', alreadySignedIn: true };
-    }
-    let generation: number | undefined;
-    if (pending) {
-      this.#dispatch({ type: 'callback-started' });
-      generation = this.#lifecycle.generation;
-    }
-    // Before anything is awaited: even if a lazy chunk fails to load, the code leaves the address bar.
-    stripCallbackFromAddressBar(url);
-    try {
-      return await (await this.#loadEngine()).completeCallback(url, generation);
-    } catch (caught) {
-      const error = toCozeAuthError(caught);
-      if (generation !== undefined) {
-        // A used code is never retried: its pending sign-in goes too, had the flow not got to it.
-        forgetPendingSignIn(this.#transactions, this.config.clientId, state as string);
-        this.#dispatch({ type: 'sign-in-failed', generation, error, keepSession: true });
-      } else {
-        this.#dispatch({ type: 'error-reported', error });
-      }
-      this.#emit({ type: 'error', error });
-      throw error;
-    }
+      const engine = await this.#engineNow().catch((error: CozeAuthError) => {
+        // A used code is never retried: its pending sign-in goes too.
+        if (state) forgetPendingSignIn(host.options.transactionStorage, host.config.clientId, state);
+        this.#dispatch(
+          host.state.status === 'signing-in'
+            ? { type: 'sign-in-failed', generation: host.state.generation, error, keepSession: true }
+            : { type: 'error-reported', error },
+        );
+        host.emit({ type: 'error', error });
+        throw error;
+      });
+      return engine.completeCallback(url, state, startedIn);
+    };
+    const callback = state ? runOncePerCallback(`${host.config.clientId} ${state}`, complete) : complete();
+    host.callback = callback;
+    return callback;
   }
 
   // ── tokens ────────────────────────────────────────────────────────────────
@@ -225,7 +250,7 @@ export class CozeSession {
    * Waits for a sign-in in progress; rejects with `login_required` when signed out.
    */
   async getToken(options: GetTokenOptions = {}): Promise<string> {
-    return (this.#engine ?? (await this.#loadEngine())).getToken(options);
+    return (await this.#engineNow()).getToken(options);
   }
 
   /**
@@ -234,7 +259,7 @@ export class CozeSession {
    * from the rejection how far the browser's clock is from Coze's.
    */
   async handleUnauthorized(rejectedToken: string): Promise<string> {
-    return (this.#engine ?? (await this.#loadEngine())).handleUnauthorized(rejectedToken);
+    return (await this.#engineNow()).handleUnauthorized(rejectedToken);
   }
 
   /**
@@ -244,19 +269,20 @@ export class CozeSession {
    * and retries with backoff; when Coze rejects the refresh token the session ends with `invalid_grant`.
    */
   async refresh(): Promise<string> {
-    return (this.#engine ?? (await this.#loadEngine())).refresh();
+    return (await this.#engineNow()).refresh();
   }
 
   // ── sign-out and state ────────────────────────────────────────────────────
 
   /** Signs out here and in every tab sharing the storage or this sign-in. Coze has no revocation endpoint; tokens are dropped. */
   logout(): void {
+    const host = this.#host;
     // A callback recognised on this page and not started yet is dropped with its pending sign-in:
     // the mount that follows must not sign the user back in.
-    const pending = this.#pendingCallbackUrl;
-    this.#pendingCallbackUrl = undefined;
+    const pending = host.pendingCallbackUrl;
+    host.pendingCallbackUrl = undefined;
     if (pending) {
-      forgetPendingSignIn(this.#transactions, this.config.clientId, authorizationResponseState(pending) as string);
+      forgetPendingSignIn(host.options.transactionStorage, host.config.clientId, authorizationResponseState(pending) as string);
       stripCallbackFromAddressBar(pending); // nothing will handle it now: its code must not stay in the address bar
     }
     if (this.#engine) {
@@ -265,22 +291,18 @@ export class CozeSession {
     }
     // Before the engine has arrived: sign out here at once, and tell other tabs once it is loaded
     // (however many tries its download takes).
-    this.#unannounced = { ended: this.#signOut('logout', undefined) };
+    this.#unannounced = { ended: host.signOut('logout', undefined) };
     void this.#loadEngine().catch(() => undefined);
-  }
-
-  /** Signs this tab out (the engine adds the other tabs); returns the tokens that ended. */
-  #signOut(reason: SignOutReason, error: CozeAuthError | undefined, clearStorage = true): StoredTokens | undefined {
-    const ended = this.#lifecycle.tokens;
-    if (clearStorage) this.#store.clear();
-    this.#dispatch({ type: 'signed-out', error });
-    if (ended || error) this.#emit({ type: 'signed-out', reason, error });
-    return ended;
   }
 
   /** Clears `error` (e.g. after the app showed it). */
   clearError(): void {
     this.#dispatch({ type: 'error-cleared' });
+  }
+
+  /** The engine: at once when loaded, else once its chunk arrives (a failed download rejects with `network_error`). */
+  async #engineNow(): Promise<SessionEngine> {
+    return this.#engine ?? this.#loadEngine();
   }
 
   #loadEngine(): Promise<SessionEngine> {
@@ -289,9 +311,9 @@ export class CozeSession {
       (error: CozeAuthError) => {
         this.#engineReady = undefined;
         // Worker mode: without the engine no vault answers; signed out, saying why (a retry may still sign in).
-        if (this.#lifecycle.status === 'restoring') {
+        if (this.#host.state.status === 'restoring') {
           this.#dispatch({ type: 'signed-out', error });
-          this.#emit({ type: 'error', error });
+          this.#host.emit({ type: 'error', error });
         }
         // A mounted session tries again when the browser is back online or the user returns.
         const retry = () => void (this.#mounts > 0 && this.#loadEngine().catch(() => undefined));
@@ -303,21 +325,7 @@ export class CozeSession {
   }
 
   #createEngine(loaded: typeof import('./sessionEngine.js')): SessionEngine {
-    const host: SessionHost = {
-      config: this.config,
-      store: this.#store,
-      options: this.#options,
-      transactions: this.#transactions,
-      state: () => this.#lifecycle,
-      pendingCallbackUrl: () => this.#pendingCallbackUrl,
-      callback: () => this.#callback,
-      dispatch: (action) => this.#apply(loaded.reduce(this.#lifecycle, action)),
-      emit: (event) => this.#emit(event),
-      signOut: (reason, error, clearStorage) => void this.#signOut(reason, error, clearStorage),
-      subscribe: this.subscribe,
-      handleRedirectCallback: (url) => this.handleRedirectCallback(url),
-    };
-    const engine = new loaded.SessionEngine(host);
+    const engine = new loaded.SessionEngine(this.#host, this);
     if (this.#unannounced) engine.announceSignOut(this.#unannounced.ended);
     this.#unannounced = undefined;
     // Arrived after the mount: start now (the engine's start also asks other tabs what it missed).
@@ -327,25 +335,6 @@ export class CozeSession {
 
   /** The shell's own actions, through its part of the reducer (the engine dispatches through the whole one). */
   #dispatch(action: ShellAction): void {
-    this.#apply(reduceShellAction(this.#lifecycle, action));
-  }
-
-  /** The one way state changes: a reducer's result; if anything changed, notify once and re-plan. */
-  #apply(next: LifecycleState): void {
-    if (next === this.#lifecycle) return;
-    this.#lifecycle = next;
-    this.#snapshot = toAuthState(next);
-    this.#engine?.plan();
-    for (const listener of [...this.#listeners]) listener();
-  }
-
-  #emit(event: CozeAuthEvent): void {
-    for (const listener of [...this.#eventListeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        reportListenerError(error);
-      }
-    }
+    this.#host.apply(reduceShellAction(this.#host.state, action));
   }
 }

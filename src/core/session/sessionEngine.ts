@@ -9,39 +9,21 @@ import { createTabChannel, type TabMessage } from '../browser/tabChannel.js';
 import type { WakeReason } from '../browser/wakeEvents.js';
 import { decideAdoption, rotationOf } from './adoption.js';
 import { chunkLoader, loadSignInFlow, toCozeAuthError } from './sessionSupport.js';
+import { forgetPendingSignIn, hasPendingTransaction } from '../storage/transactionStorage.js';
 import { ExpiryEstimator } from './expiryEstimator.js';
 import type { LifecycleAction, LifecycleState } from './lifecycle.js';
 
 // The whole lifecycle reducer comes with the engine: the shell applies the engine's actions through it.
-export { reduce } from './lifecycleEngine.js';
+import { reduce } from './lifecycleEngine.js';
 import { RefreshScheduler } from './refreshScheduler.js';
 import { refreshDueAt, retryDelayMs, TIMER_TOLERANCE_MS } from './refreshPolicy.js';
 import { TabSync } from './tabSync.js';
-import type { CozeSessionOptions } from './CozeSession.js';
-import type { CallbackResult, CozeAuthEvent, GetTokenOptions, SignOutReason } from './types.js';
+import type { CozeSession, SessionHost } from './CozeSession.js';
+import type { CallbackResult, GetTokenOptions, LoginOptions, SignOutReason } from './types.js';
 import type { VaultLink } from './vaultLink.js';
 
 // Worker mode's link to the token vault, in a chunk of its own: other apps never download it.
 const loadVaultLink = chunkLoader(() => import('./vaultLink.js'), 'token vault code');
-
-/** What the session's eager shell lends its engine: its state, its one way to change it, and its events. */
-export interface SessionHost {
-  readonly config: ResolvedCozeConfig;
-  readonly store: TokenStore;
-  readonly options: CozeSessionOptions;
-  readonly transactions: Storage | undefined;
-  state(): LifecycleState;
-  /** A callback URL recognised at construction and not yet started. */
-  pendingCallbackUrl(): string | undefined;
-  /** The latest callback of this page load. */
-  callback(): Promise<CallbackResult> | undefined;
-  dispatch(action: LifecycleAction): void;
-  emit(event: CozeAuthEvent): void;
-  /** Signs this tab out: its storage (unless `clearStorage` is false), one transition, one event. */
-  signOut(reason: SignOutReason, error: CozeAuthError | undefined, clearStorage: boolean): void;
-  subscribe(listener: () => void): () => void;
-  handleRedirectCallback(url: string): Promise<CallbackResult>;
-}
 
 function notSignedIn(): CozeAuthError {
   return new CozeAuthError('login_required', 'Not signed in to Coze.');
@@ -56,6 +38,7 @@ function notSignedIn(): CozeAuthError {
  */
 export class SessionEngine {
   readonly #host: SessionHost;
+  readonly #session: CozeSession;
   readonly #clock: Clock;
   readonly #tokenClient: TokenClientContext;
   readonly #tabs: TabSync;
@@ -73,8 +56,9 @@ export class SessionEngine {
   readonly #worker: boolean;
   #vault: Promise<VaultLink> | undefined;
 
-  constructor(host: SessionHost) {
+  constructor(host: SessionHost, session: CozeSession) {
     this.#host = host;
+    this.#session = session;
     const { config, options, store } = host;
     this.#clock = options.clock ?? systemClock;
     this.#tokenClient = { tokenEndpoint: config.tokenEndpoint, clientId: config.clientId, fetch: options.fetch, clock: this.#clock };
@@ -86,7 +70,7 @@ export class SessionEngine {
       `coze-auth.rotation.${config.clientId}`,
     );
     this.#scheduler = new RefreshScheduler(this.#clock, options.wakeEvents);
-    const stored = host.state().tokens;
+    const stored = host.state.tokens;
     if (stored) this.#expiry.learnFrom(stored);
     // At once, not at mount: the first state waits for the vault's answer.
     if (this.#worker) void this.#vaultLink().catch(() => undefined);
@@ -100,10 +84,10 @@ export class SessionEngine {
           new VaultLink({
             config: this.#host.config,
             options: this.#host.options,
-            state: () => this.#host.state(),
-            dispatch: (action) => this.#host.dispatch(action),
+            state: () => this.#host.state,
+            dispatch: (action) => this.#dispatch(action),
             emit: (event) => this.#host.emit(event),
-            subscribe: (listener) => this.#host.subscribe(listener),
+            subscribe: (listener) => this.#session.subscribe(listener),
             localExpiresAt: (response, obtainedAt) => this.#expiry.localExpiresAt(response, obtainedAt),
             adopted: (tokens) => {
               this.#expiry.learnFrom(tokens);
@@ -113,7 +97,7 @@ export class SessionEngine {
             backOff: (error) => {
               const retryAt = this.#clock.now() + retryDelayMs(this.#retryAttempt);
               this.#retryAttempt += 1;
-              this.#enterBackoff(this.#host.state().generation, error, retryAt, false);
+              this.#enterBackoff(this.#host.state.generation, error, retryAt, false);
             },
           }),
       )
@@ -122,8 +106,8 @@ export class SessionEngine {
         this.#vault = undefined;
         const reason = error instanceof CozeAuthError ? error : new CozeAuthError('storage_unavailable', 'The Coze token vault could not start.', { cause: error });
         // Nothing to restore from without the vault: signed out, saying why (the app can offer a retry).
-        if (this.#host.state().status === 'restoring') {
-          this.#host.dispatch({ type: 'signed-out', error: reason });
+        if (this.#host.state.status === 'restoring') {
+          this.#dispatch({ type: 'signed-out', error: reason });
           this.#host.emit({ type: 'error', error: reason });
         }
         throw reason;
@@ -133,7 +117,7 @@ export class SessionEngine {
 
   /** Worker mode's first answer: while restoring, waits for what the vault holds (or its failure). */
   async #restored(): Promise<void> {
-    if (this.#host.state().status === 'restoring') await this.#vaultLink().then((link) => link.restored, () => undefined);
+    if (this.#host.state.status === 'restoring') await this.#vaultLink().then((link) => link.restored, () => undefined);
   }
 
   /** Starts timers and listeners (wake events, other tabs) and asks other tabs for a newer rotation. */
@@ -145,10 +129,10 @@ export class SessionEngine {
     // Tokens still as restored at construction (generation 0): their record gone from shared
     // storage means another tab signed out while this engine was downloading (its storage event
     // and message reached nobody here).
-    const restored = !this.#started && this.#host.state().generation === 0;
+    const restored = !this.#started && this.#host.state.generation === 0;
     this.#started = true;
     if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage(restored);
-    const { tokens, status } = this.#host.state();
+    const { tokens, status } = this.#host.state;
     if (tokens && status === 'signed-in') {
       this.#tabs.post({ type: 'sync-request', sessionId: tokens.sessionId, rotation: rotationOf(tokens) });
     }
@@ -169,31 +153,67 @@ export class SessionEngine {
     });
   }
 
-  /** Exchanges the code of a callback the shell has started (state recognised, URL already cleaned). */
-  async completeCallback(url: string, generation: number | undefined): Promise<CallbackResult> {
-    if (generation === undefined) {
-      // No pending sign-in for it: a used callback URL. While the vault is still answering, this
-      // tab may yet turn out signed in (as the shell answers for a signed-in tab).
+  /** Leaves for Coze's authorize page with a fresh PKCE pair and `state` (the shell reports a failure). */
+  async login(options: LoginOptions): Promise<void> {
+    const { startAuthorization } = await loadSignInFlow();
+    const url = await startAuthorization(this.#host.config, this.#host.options.transactionStorage, options.returnTo);
+    this.#dispatch({ type: 'error-cleared' });
+    (this.#host.options.navigate ?? ((target) => globalThis.location.assign(target)))(url);
+  }
+
+  /**
+   * Completes a callback the shell has started (its URL already cleaned) when the session was in
+   * generation `startedIn`: exchanges the code of a pending sign-in for `state`.
+   */
+  async completeCallback(url: string, state: string | null, startedIn: number): Promise<CallbackResult> {
+    const { config, options } = this.#host;
+    const pending = state !== null && hasPendingTransaction(options.transactionStorage, config.clientId, state);
+    let generation: number | undefined;
+    if (pending) {
+      const current = this.#isCurrent(startedIn);
+      if (current) this.#dispatch({ type: 'callback-started' });
+      // Signed out (or another sign-in adopted) since the call: a stale generation, so the exchange is abandoned, not sent.
+      generation = current ? this.#host.state.generation : startedIn;
+    } else {
+      // No pending sign-in for it: a used callback URL (Back button, reopened tab). While the vault
+      // is still answering, this tab may yet turn out signed in.
       await this.#restored();
-      if (this.#host.state().status === 'signed-in') return { returnTo: '/', alreadySignedIn: true };
+      if (this.#host.state.status === 'signed-in') return { returnTo: '/', alreadySignedIn: true };
     }
+    try {
+      return await this.#exchange(url, generation);
+    } catch (caught) {
+      const error = toCozeAuthError(caught);
+      if (generation !== undefined) {
+        // A used code is never retried: its pending sign-in goes too, had the flow not got to it.
+        forgetPendingSignIn(options.transactionStorage, config.clientId, state as string);
+        this.#dispatch({ type: 'sign-in-failed', generation, error, keepSession: true });
+      } else {
+        this.#dispatch({ type: 'error-reported', error });
+      }
+      this.#host.emit({ type: 'error', error });
+      throw error;
+    }
+  }
+
+  async #exchange(url: string, generation: number | undefined): Promise<CallbackResult> {
     const flow = await loadSignInFlow();
     if (generation !== undefined && !this.#isCurrent(generation)) {
       // Signed out before the exchange could start: the pending sign-in is dropped, not spent.
-      await flow.abandonAuthorization(this.#host.config, this.#host.transactions, url);
+      await flow.abandonAuthorization(this.#host.config, this.#host.options.transactionStorage, url);
       throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
     }
     const vault = this.#worker ? await this.#vaultLink() : undefined;
     const completed = await flow.completeAuthorization(
       this.#host.config,
-      this.#host.transactions,
+      this.#host.options.transactionStorage,
       (grant, sent): Promise<StoredTokens | TokenResponse> =>
         vault ? vault.exchangeCode(grant) : authorizationCodeGrantRequest(this.#tokenClient, grant, sent),
       url,
     );
     if (generation === undefined || !this.#isCurrent(generation)) {
       // Signed out, or another tab's sign-in was adopted, while the code was exchanged.
-      if (this.#host.state().status === 'signed-in') return { returnTo: completed.returnTo, alreadySignedIn: true };
+      if (this.#host.state.status === 'signed-in') return { returnTo: completed.returnTo, alreadySignedIn: true };
       throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
     }
     // A new sign-in gets a random id (from the flow's chunk, which the exchange needed anyway).
@@ -214,13 +234,13 @@ export class SessionEngine {
   async getToken(options: GetTokenOptions = {}): Promise<string> {
     if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
     await this.#restored();
-    if (this.#host.state().status === 'signing-in') {
-      const pendingUrl = this.#host.pendingCallbackUrl();
-      const callback = pendingUrl ? this.#host.handleRedirectCallback(pendingUrl) : this.#host.callback();
+    if (this.#host.state.status === 'signing-in') {
+      const pendingUrl = this.#host.pendingCallbackUrl;
+      const callback = pendingUrl ? this.#session.handleRedirectCallback(pendingUrl) : this.#host.callback;
       await callback?.catch(() => undefined);
     }
-    const { tokens } = this.#host.state();
-    if (!tokens || this.#host.state().status !== 'signed-in') throw this.#signedOutError();
+    const { tokens } = this.#host.state;
+    if (!tokens || this.#host.state.status !== 'signed-in') throw this.#signedOutError();
     const fresh = this.#clock.now() < refreshDueAt(tokens, this.#host.config.refreshSkewSeconds);
     if (!options.forceRefresh && fresh && tokens.accessToken !== this.#rejectedToken) return tokens.accessToken;
     return this.refresh();
@@ -233,7 +253,7 @@ export class SessionEngine {
    */
   async handleUnauthorized(rejectedToken: string): Promise<string> {
     await this.#restored();
-    const { tokens } = this.#host.state();
+    const { tokens } = this.#host.state;
     if (tokens && tokens.accessToken !== rejectedToken) return this.getToken();
     if (tokens) {
       this.#rejectedToken = rejectedToken;
@@ -249,8 +269,8 @@ export class SessionEngine {
    * and retries with backoff; when Coze rejects the refresh token the session ends with `invalid_grant`.
    */
   refresh(): Promise<string> {
-    if (this.#host.state().status === 'restoring') return this.#restored().then(() => this.refresh());
-    const { tokens, refresh, status, error } = this.#host.state();
+    if (this.#host.state.status === 'restoring') return this.#restored().then(() => this.refresh());
+    const { tokens, refresh, status, error } = this.#host.state;
     if (!tokens || status !== 'signed-in') return Promise.reject(this.#signedOutError());
     if (refresh.kind === 'backoff') return this.#duringBackoff(tokens, refresh.error);
     // A backoff retry on the wire is still the backoff: callers do not wait on it (it may hang until its timeout).
@@ -259,7 +279,7 @@ export class SessionEngine {
   }
 
   #startRefresh(): Promise<string> {
-    const { generation, tokens } = this.#host.state();
+    const { generation, tokens } = this.#host.state;
     // A refresh from an older generation (before a sign-out and a new sign-in) is not this session's.
     if (this.#refreshing?.generation !== generation) {
       const promise = this.#runRefresh(generation, tokens as StoredTokens);
@@ -281,10 +301,10 @@ export class SessionEngine {
   }
 
   async #runRefresh(generation: number, start: StoredTokens): Promise<string> {
-    this.#host.dispatch({ type: 'refresh-started', generation });
+    this.#dispatch({ type: 'refresh-started', generation });
     for (;;) {
       if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
-      const current = this.#host.state().tokens;
+      const current = this.#host.state.tokens;
       if (!this.#isCurrent(generation) || !current) return this.#afterSupersede();
       if (rotationOf(current) > rotationOf(start)) return current.accessToken; // handed over meanwhile
       if (this.#worker && current.vaultCanRefresh) return this.#refreshInVault(generation, current);
@@ -334,7 +354,7 @@ export class SessionEngine {
     try {
       const tokens = await (await this.#vaultLink()).refresh(current);
       if (!this.#isCurrent(generation)) return this.#afterSupersede();
-      const mine = this.#host.state().tokens;
+      const mine = this.#host.state.tokens;
       // The vault pushes new tokens to every tab before it answers: usually they are taken already.
       if (!mine || mine.sessionId !== tokens.sessionId || rotationOf(mine) >= rotationOf(tokens)) return this.#afterSupersede();
       this.#retryAttempt = 0;
@@ -355,7 +375,7 @@ export class SessionEngine {
     if (!this.#isCurrent(generation)) return this.#afterSupersede();
     if (!error.isTransient) {
       if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
-      const now = this.#host.state().tokens;
+      const now = this.#host.state.tokens;
       // Without working locks another tab may have rotated the token a moment ago: adopt its result.
       if (now && rotationOf(now) > rotationOf(current)) return now.accessToken;
       this.endSession('refresh-rejected', error);
@@ -369,8 +389,8 @@ export class SessionEngine {
   }
 
   #enterBackoff(generation: number, error: CozeAuthError, retryAt: number, announce: boolean): void {
-    this.#host.dispatch({ type: 'refresh-failed', generation, error, failedAt: this.#clock.now(), retryAt, attempt: this.#retryAttempt });
-    const tokens = this.#host.state().tokens;
+    this.#dispatch({ type: 'refresh-failed', generation, error, failedAt: this.#clock.now(), retryAt, attempt: this.#retryAttempt });
+    const tokens = this.#host.state.tokens;
     if (announce && tokens) {
       this.#tabs.post({ type: 'backoff', sessionId: tokens.sessionId, rotation: rotationOf(tokens), retryAt });
     }
@@ -385,20 +405,20 @@ export class SessionEngine {
 
   /** What a superseded step resolves: the session that replaced it, or the reason there is none. */
   #afterSupersede(): string {
-    const { tokens, status } = this.#host.state();
+    const { tokens, status } = this.#host.state;
     if (tokens && status === 'signed-in') return tokens.accessToken;
     throw this.#signedOutError();
   }
 
   #signedOutError(): CozeAuthError {
-    const { error } = this.#host.state();
+    const { error } = this.#host.state;
     return error && !error.isTransient ? error : notSignedIn();
   }
 
   /** Resolves at the next transition, whatever it is. */
   #nextTransition(): Promise<void> {
     return new Promise((resolve) => {
-      const stop = this.#host.subscribe(() => {
+      const stop = this.#session.subscribe(() => {
         stop();
         resolve();
       });
@@ -427,7 +447,7 @@ export class SessionEngine {
   /** Writes the tokens a transition made current, applies it, and hands them to other tabs. */
   #commit(action: Extract<LifecycleAction, { type: 'signed-in' | 'refreshed' }>): void {
     this.#persist(action.tokens);
-    this.#host.dispatch(action);
+    this.#dispatch(action);
     this.#tabs.post({ type: 'tokens', tokens: action.tokens });
   }
 
@@ -459,18 +479,18 @@ export class SessionEngine {
       this.#consider(stored, 'storage');
       return;
     }
-    if (removed && this.#host.state().status === 'signed-in' && !this.#storageFailing) this.endSession('other-tab', undefined, false);
+    if (removed && this.#host.state.status === 'signed-in' && !this.#storageFailing) this.endSession('other-tab', undefined, false);
   }
 
   /** Takes tokens from another tab (or shared storage) as the adoption rule says. */
   #consider(incoming: StoredTokens, via: 'storage' | 'message'): void {
     const shared = this.#host.store.sharedAcrossTabs;
     if (this.#endedSessions.has(incoming.sessionId)) return;
-    switch (decideAdoption(this.#host.state(), incoming, shared)) {
+    switch (decideAdoption(this.#host.state, incoming, shared)) {
       case 'ignore':
         return;
       case 'assert-mine': {
-        const mine = this.#host.state().tokens;
+        const mine = this.#host.state.tokens;
         if (!mine) return;
         this.#persist(mine);
         if (via === 'message') this.#tabs.post({ type: 'tokens', tokens: mine });
@@ -480,20 +500,20 @@ export class SessionEngine {
         this.#expiry.learnFrom(incoming);
         if (!shared) this.#persist(incoming); // a duplicated tab keeps its own copy current
         this.#retryAttempt = 0;
-        this.#host.dispatch({ type: 'rotation-adopted', generation: this.#host.state().generation, tokens: incoming });
+        this.#dispatch({ type: 'rotation-adopted', generation: this.#host.state.generation, tokens: incoming });
         this.#host.emit({ type: 'refreshed', expiresAt: incoming.expiresAt, source: 'other-tab' });
         return;
       case 'session':
         this.#expiry.learnFrom(incoming);
         this.#tabs.releaseRotation();
         this.#retryAttempt = 0;
-        this.#host.dispatch({ type: 'session-adopted', tokens: incoming });
+        this.#dispatch({ type: 'session-adopted', tokens: incoming });
         this.#host.emit({ type: 'signed-in', expiresAt: incoming.expiresAt, source: 'other-tab' });
     }
   }
 
   #onTabMessage(message: TabMessage): void {
-    const mine = this.#host.state().tokens;
+    const mine = this.#host.state.tokens;
     switch (message.type) {
       case 'tokens':
         this.#consider(message.tokens, 'message');
@@ -524,7 +544,7 @@ export class SessionEngine {
   /** Plans the next look at the tokens from the state alone (the due time, or the pending retry); the shell calls it after every transition. */
   plan(): void {
     if (!this.#scheduler.running) return;
-    const { status, tokens, refresh } = this.#host.state();
+    const { status, tokens, refresh } = this.#host.state;
     if (status !== 'signed-in' || !tokens || refresh.kind === 'in-flight') {
       this.#scheduler.cancel();
     } else if (refresh.kind === 'backoff') {
@@ -536,7 +556,7 @@ export class SessionEngine {
 
   /** Refreshes when due (or ends an unrenewable session at expiry); otherwise plans again. */
   #checkExpiry(): void {
-    const { status, tokens, refresh } = this.#host.state();
+    const { status, tokens, refresh } = this.#host.state;
     if (status !== 'signed-in' || !tokens || refresh.kind !== 'idle') return;
     const due = refreshDueAt(tokens, this.#host.config.refreshSkewSeconds);
     if (this.#clock.now() + TIMER_TOLERANCE_MS >= due) void this.refresh().catch(() => undefined);
@@ -545,7 +565,7 @@ export class SessionEngine {
 
   #onWake(reason: WakeReason): void {
     if (this.#host.store.sharedAcrossTabs) this.#syncFromStorage();
-    const { refresh } = this.#host.state();
+    const { refresh } = this.#host.state;
     // Back online with a retry pending: the wait is cut to half its step (once per step, so a
     // flapping connection cannot turn the backoff into one request per flap).
     if (refresh.kind === 'backoff') {
@@ -562,7 +582,7 @@ export class SessionEngine {
 
   /** Ends this sign-in here (and, when `announce`, in every tab that shares it). */
   endSession(reason: SignOutReason, error: CozeAuthError | undefined, announce = true): void {
-    const ended = this.#host.state().tokens;
+    const ended = this.#host.state.tokens;
     if (ended) this.#endedSessions.add(ended.sessionId);
     this.#retryAttempt = 0;
     this.#tabs.releaseRotation();
@@ -578,7 +598,11 @@ export class SessionEngine {
     else this.#tabs.post({ type: 'signed-out', sessionId: ended?.sessionId });
   }
 
+  #dispatch(action: LifecycleAction): void {
+    this.#host.apply(reduce(this.#host.state, action));
+  }
+
   #isCurrent(generation: number): boolean {
-    return this.#host.state().generation === generation;
+    return this.#host.state.generation === generation;
   }
 }
