@@ -1,9 +1,8 @@
 import { systemClock, type Clock } from '../clock.js';
-import type { ResolvedCozeConfig } from '../config.js';
 import { CozeAuthError } from '../errors.js';
 import { authorizationCodeGrantRequest, refreshTokenGrantRequest, type TokenClientContext } from '../protocol/tokenClient.js';
 import type { TokenResponse } from '../protocol/tokenResponse.js';
-import type { StoredTokens, TokenStore } from '../storage/tokenStore.js';
+import type { StoredTokens } from '../storage/tokenStore.js';
 import { webLocks } from '../browser/lock.js';
 import { createTabChannel, type TabMessage } from '../browser/tabChannel.js';
 import type { WakeReason } from '../browser/wakeEvents.js';
@@ -11,9 +10,9 @@ import { decideAdoption, rotationOf } from './adoption.js';
 import { chunkLoader, loadSignInFlow, toCozeAuthError } from './sessionSupport.js';
 import { forgetPendingSignIn, hasPendingTransaction } from '../storage/transactionStorage.js';
 import { ExpiryEstimator } from './expiryEstimator.js';
-import type { LifecycleAction, LifecycleState } from './lifecycle.js';
+import type { LifecycleAction } from './lifecycle.js';
 
-// The whole lifecycle reducer comes with the engine: the shell applies the engine's actions through it.
+// The whole lifecycle reducer comes with the engine; the shell has only its own actions' part.
 import { reduce } from './lifecycleEngine.js';
 import { RefreshScheduler } from './refreshScheduler.js';
 import { refreshDueAt, retryDelayMs, TIMER_TOLERANCE_MS } from './refreshPolicy.js';
