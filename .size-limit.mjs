@@ -17,11 +17,14 @@ const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));
 // texts are lazy chunks, counted in the total.
 // The minimal app's initial entry was 5.65 kB (budget 5.75) before the early code exchange: a
 // session built on its callback page sends the exchange at once instead of after the sign-in
-// chunk (0.3 kB; a cold-cache callback 1065 → 949 ms in `npm run bench`, at the hand-written
-// yardstick), plus what hostile review 6 made it do (an answer's lifetime from its arrival, the
-// address bar cleaned on an early logout, a pre-cleaned URL completing the recognised callback:
-// 0.07 kB) and worker mode's switch (0.05 kB; its code is lazy). Issue 15's target is 5.5 kB: the
-// bytes are still to be found. The total grew by the same, plus worker mode's hooks in the engine.
+// chunk (0.3 kB; a cold-cache callback 1065 → 859 ms in `npm run bench`, within a round trip of the
+// floor), plus what hostile review 6 made it do (0.07 kB) and worker mode's switch (0.05 kB), 6.14 kB.
+// The shell then gave the engine what need not happen before it arrives (login, the callback's
+// own steps, the engine's reducer cases): 5.96 kB. Issue 15's 5.5 kB is not met; what the rest
+// costs, measured by taking each part out: the early exchange and recognising the callback
+// 0.51 kB, the Chinese/English texts with detection and overrides 0.39 kB, the callback's error
+// notice 0.21 kB, validating a stored sign-in 0.11 kB (see the README's benchmark section).
+// The total grew by 0.09 kB in that move (the engine's callback and login steps).
 // Every export grew past its first 6.5 kB with features asked for since: the 401 rule around
 // @coze/api's axios instance (0.7 kB), the TanStack binding's own provider and cleanup, and a
 // selector hook so useCozeToken re-renders only for its slice. /testing grew with the chat
@@ -31,7 +34,7 @@ export default [
     name: 'react-coze-auth — initial entry of an app using the provider, login button, callback and a token (oidc-client-ts stays lazy)',
     path: manifest.minimal.initial,
     gzip: true,
-    limit: '6.25 kB',
+    limit: '6 kB',
   },
   {
     name: 'react-coze-auth — initial: every export of the main entry',
@@ -44,7 +47,7 @@ export default [
     // Worker mode's chunk and the vault worker are downloaded only by apps that choose it: their own line below.
     path: [`${dir}/main/**/*.js`, `!${dir}/main/chunks/vaultLink-*.js`, `!${dir}/main/assets/vaultWorker-*.js`],
     gzip: true,
-    limit: '20.5 kB',
+    limit: '20.65 kB',
   },
   {
     name: "react-coze-auth — what tokenStorage: 'worker' adds: the vault link chunk and the vault worker script",
