@@ -41,7 +41,7 @@ function actionsFor(state: LifecycleState): LifecycleAction[] {
   return out;
 }
 
-const SHELL_TYPES = new Set(['sign-in-failed', 'signed-out', 'error-reported', 'error-cleared']);
+const SHELL_TYPES = new Set(['callback-started', 'sign-in-failed', 'signed-out', 'error-reported', 'error-cleared']);
 
 describe('hostile6: the lifecycle reducer split', () => {
   it('held: the whole reducer (engine chunk) equals the pre-split reducer on every state × action, identity included', () => {

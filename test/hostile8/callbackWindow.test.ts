@@ -1,7 +1,8 @@
-// Hostile review 8: the thin shell. `callback-started`, the used-callback check and login() moved
-// into the lazily loaded engine; these tests look at the window between handleRedirectCallback()
-// (or login()) and the engine's arrival. "DEFECT:" tests fail against the code under review (each
-// held at ef08183); "held:" tests pin behaviour that survived the change.
+// Hostile review 8: the thin shell. Under review, `callback-started`, the used-callback check and
+// login() had moved into the lazily loaded engine; these tests look at the window between
+// handleRedirectCallback() (or login()) and the engine's arrival. "fixed:" tests failed against
+// that code (each but the double `error` event held at ef08183): the callback's first steps went
+// back into the shell, and one failure is reported once. "held:" tests pin what survived.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
 import { CozeSession } from '../../src/core/session/CozeSession';
@@ -68,7 +69,7 @@ describe('hostile8: the state between handleRedirectCallback() and the engine', 
   // signIn() does, or any session whose construction-time storage read failed) the app sees
   // `signed-out` (isLoading false) for the whole engine download while the code is being
   // exchanged: a route guard that sends signed-out users to login() leaves the callback page.
-  it('DEFECT: a pending callback handed to handleRedirectCallback() is `signing-in` at once, not `signed-out` until the engine arrives', async () => {
+  it('fixed: a pending callback handed to handleRedirectCallback() is `signing-in` at once, not `signed-out` until the engine arrives', async () => {
     const model = fake.reset();
     const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions()); // built on "/", before the page landed on the callback
@@ -94,7 +95,7 @@ describe('hostile8: the state between handleRedirectCallback() and the engine', 
   // Now the answer needs the engine chunk: when it cannot load, the replay rejects with
   // network_error, `error` is set on the signed-in session and an `error` event fires, and
   // <CozeCallback> renders a sign-in failure for a user who is signed in.
-  it('DEFECT: a used callback URL while signed in is "already signed in" even when the engine chunk cannot load', async () => {
+  it('fixed: a used callback URL while signed in is "already signed in" even when the engine chunk cannot load', async () => {
     const model = fake.reset();
     const first = sessionOptions();
     const eager = new CozeSession(first);
@@ -122,7 +123,7 @@ describe('hostile8: the state between handleRedirectCallback() and the engine', 
   // nothing. Now the shell's failure handler reads the generation and status at failure time:
   // the session is `signed-out`, so it reports the (abandoned) sign-in's network_error as the
   // state's `error` — an async step that resumed as if the sign-out had not happened.
-  it('DEFECT: a sign-out while the callback waits for the engine, then the engine fails: the sign-out stays clean (no error in state)', async () => {
+  it('fixed: a sign-out while the callback waits for the engine, then the engine fails: the sign-out stays clean (no error in state)', async () => {
     const model = fake.reset();
     await landOnCallback(model);
     const Session = await engine.freshSessionClass();
@@ -145,7 +146,7 @@ describe('hostile8: the state between handleRedirectCallback() and the engine', 
   // session (clean), a callback handed to it, logout() while the engine downloads. The shell signs
   // out "at once" — a no-op on a clean signed-out state, so the generation stays `startedIn` — and
   // the arriving engine starts the callback and signs the user in after they signed out.
-  it('DEFECT: logout() while the callback waits for the engine (session was signed out): the sign-out sticks, the code is never sent', async () => {
+  it('fixed: logout() while the callback waits for the engine (session was signed out): the sign-out sticks, the code is never sent', async () => {
     const model = fake.reset();
     const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions());
@@ -175,7 +176,7 @@ describe('hostile8: the state between handleRedirectCallback() and the engine', 
   // while the sign-in was completing"), with an `error` event — while the session is signed in.
   // At ef08183 `callback-started` happened at the call: the engine ignored B while signing in,
   // exchanged the code and this tab's newer sign-in won in both tabs.
-  it('DEFECT: another tab’s older sign-in, caught up by the arriving engine, does not abandon this tab’s callback', async () => {
+  it('fixed: another tab’s older sign-in, caught up by the arriving engine, does not abandon this tab’s callback', async () => {
     const model = fake.reset();
     const lock = createTestTabLocks();
     const bus = createBus();
@@ -206,7 +207,7 @@ describe('hostile8: the state between handleRedirectCallback() and the engine', 
   // callback (switch account) while its engine downloads; another tab had signed the *old*
   // sign-in out before that. The arriving engine's start() applies that older sign-out after the
   // call and the newer sign-in is abandoned: the user ends signed out, the callback rejected.
-  it('DEFECT: an older sign-out in another tab, caught up by the arriving engine, does not abandon this tab’s newer sign-in', async () => {
+  it('fixed: an older sign-out in another tab, caught up by the arriving engine, does not abandon this tab’s newer sign-in', async () => {
     const model = fake.reset();
     const lock = createTestTabLocks();
     const bus = createBus();

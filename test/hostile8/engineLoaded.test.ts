@@ -48,7 +48,7 @@ describe('hostile8: the microtasks between handleRedirectCallback() and callback
   // generation does not move, `startedIn` is still current when the engine looks, and the engine
   // starts the callback and signs the user in after the sign-out. At ef08183 the callback had
   // already bumped the generation (signing-in), so the logout ended it and the code was never sent.
-  it('DEFECT: logout() right after handleRedirectCallback(): stays signed out, the code is never sent, nothing pending or stored', async () => {
+  it('fixed: logout() right after handleRedirectCallback(): stays signed out, the code is never sent, nothing pending or stored', async () => {
     const model = fake.reset();
     const session = new CozeSession(sessionOptions());
     cleanups.push(session.mount());

@@ -20,7 +20,7 @@ describe('hostile8: <RequireCozeAuth> beside a <CozeCallback> whose callback the
   // `signing-in` before <RequireCozeAuth>'s effect looked, so the guard waited. Now the guard
   // still sees `signed-out` and calls login(): the page leaves for Coze again in the middle of a
   // sign-in (every time the user comes back: a redirect loop).
-  it('DEFECT: the guard does not start a second sign-in while <CozeCallback> completes one (trailing-slash callback path)', async () => {
+  it('fixed: the guard does not start a second sign-in while <CozeCallback> completes one (trailing-slash callback path)', async () => {
     const model = fake.reset();
     const callbackUrl = new URL(await landOnCallback(model, '/after'));
     callbackUrl.pathname = `${callbackUrl.pathname}/`;

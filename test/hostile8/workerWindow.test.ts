@@ -29,7 +29,7 @@ describe('hostile8: worker mode while the engine downloads', () => {
   // session out and emits `error`, and login()'s own catch emits `error` again: one chunk failure,
   // the same error object, two `error` events.
   // At ef08183 login() did not need the engine: one `error` event for that failure.
-  it('DEFECT: login() while restoring when the engine chunk fails: exactly one `error` event for the one failure', async () => {
+  it('fixed: login() while restoring when the engine chunk fails: exactly one `error` event for the one failure', async () => {
     const world = createWorld(START);
     const Session = await engine.freshSessionClass();
     const session = new Session(world.options());
@@ -50,7 +50,7 @@ describe('hostile8: worker mode while the engine downloads', () => {
   // Same double report on a used callback URL (Back button) while restoring: the loader's handler
   // and the callback's failure handler both emit the same network_error. (This one also held at
   // ef08183: the shell's old catch did the same; it lives on in the rewritten closure.)
-  it('DEFECT: a used callback URL while restoring when the engine chunk fails: exactly one `error` event', async () => {
+  it('fixed: a used callback URL while restoring when the engine chunk fails: exactly one `error` event', async () => {
     const world = createWorld(START);
     const a = world.openTab();
     await settle();

@@ -6,7 +6,7 @@ import { authorizationResponseState, stripCallbackFromAddressBar } from '../prot
 import { recognizeCallback } from '../protocol/earlyExchange.js';
 import { resolveTokenStorage } from '../storage/storageAdapters.js';
 import { TokenStore, type StoredTokens } from '../storage/tokenStore.js';
-import { forgetPendingSignIn } from '../storage/transactionStorage.js';
+import { forgetPendingSignIn, hasPendingTransaction } from '../storage/transactionStorage.js';
 import type { TabLocks } from '../browser/lock.js';
 import type { TabChannel } from '../browser/tabChannel.js';
 import { runOncePerCallback } from './callbackRegistry.js';
@@ -85,6 +85,7 @@ export class CozeSession {
   #engine: SessionEngine | undefined;
   #engineReady: Promise<SessionEngine> | undefined;
   #mounts = 0;
+  readonly #errorsReported = new WeakSet<CozeAuthError>();
   /** A sign-out made before the engine arrived, for it to tell other tabs. */
   #unannounced: { ended: StoredTokens | undefined } | undefined;
 
@@ -199,8 +200,7 @@ export class CozeSession {
     } catch (caught) {
       const error = toCozeAuthError(caught);
       this.#dispatch({ type: 'error-reported', error });
-      this.#host.emit({ type: 'error', error });
-      throw error;
+      throw this.#reported(error);
     }
   }
 
@@ -218,27 +218,44 @@ export class CozeSession {
       if (host.pendingCallbackUrl) return this.handleRedirectCallback(host.pendingCallbackUrl);
       if (host.callback) return host.callback;
     }
-    const startedIn = host.state.generation;
-    const complete = async (): Promise<CallbackResult> => {
-      host.pendingCallbackUrl = undefined;
-      // Before anything is awaited: even if a lazy chunk fails to load, the code leaves the address bar.
-      stripCallbackFromAddressBar(url);
-      const engine = await this.#engineNow().catch((error: CozeAuthError) => {
-        // A used code is never retried: its pending sign-in goes too.
-        if (state) forgetPendingSignIn(host.options.transactionStorage, host.config.clientId, state);
-        this.#dispatch(
-          host.state.status === 'signing-in'
-            ? { type: 'sign-in-failed', generation: host.state.generation, error, keepSession: true }
-            : { type: 'error-reported', error },
-        );
-        host.emit({ type: 'error', error });
-        throw error;
-      });
-      return engine.completeCallback(url, state, startedIn);
-    };
+    const complete = () => this.#completeCallback(url, state);
     const callback = state ? runOncePerCallback(`${host.config.clientId} ${state}`, complete) : complete();
     host.callback = callback;
     return callback;
+  }
+
+  async #completeCallback(url: string, state: string | null): Promise<CallbackResult> {
+    const host = this.#host;
+    const { config, options } = host;
+    host.pendingCallbackUrl = undefined;
+    // Decided now, not when the engine arrives: a sign-out (or another tab's sign-in) meanwhile
+    // must find this sign-in started, so that it ends it.
+    const pending = state !== null && hasPendingTransaction(options.transactionStorage, config.clientId, state);
+    if (!pending && host.state.status === 'signed-in') {
+      // A used callback URL (Back button, reopened tab) while signed in: nothing to do.
+      stripCallbackFromAddressBar(url);
+      return { returnTo: '/', alreadySignedIn: true };
+    }
+    let generation: number | undefined;
+    if (pending) {
+      this.#dispatch({ type: 'callback-started' });
+      generation = host.state.generation;
+    }
+    // Before anything is awaited: even if a lazy chunk fails to load, the code leaves the address bar.
+    stripCallbackFromAddressBar(url);
+    try {
+      return await (await this.#engineNow()).completeCallback(url, generation);
+    } catch (caught) {
+      const error = toCozeAuthError(caught);
+      if (generation !== undefined) {
+        // A used code is never retried: its pending sign-in goes too, had the flow not got to it.
+        forgetPendingSignIn(options.transactionStorage, config.clientId, state as string);
+        this.#dispatch({ type: 'sign-in-failed', generation, error, keepSession: true });
+      } else {
+        this.#dispatch({ type: 'error-reported', error });
+      }
+      throw this.#reported(error);
+    }
   }
 
   // ── tokens ────────────────────────────────────────────────────────────────
@@ -313,7 +330,7 @@ export class CozeSession {
         // Worker mode: without the engine no vault answers; signed out, saying why (a retry may still sign in).
         if (this.#host.state.status === 'restoring') {
           this.#dispatch({ type: 'signed-out', error });
-          this.#host.emit({ type: 'error', error });
+          this.#reported(error);
         }
         // A mounted session tries again when the browser is back online or the user returns.
         const retry = () => void (this.#mounts > 0 && this.#loadEngine().catch(() => undefined));
@@ -331,6 +348,13 @@ export class CozeSession {
     // Arrived after the mount: start now (the engine's start also asks other tabs what it missed).
     if (this.#mounts > 0) queueMicrotask(() => this.#mounts > 0 && engine === this.#engine && engine.start());
     return engine;
+  }
+
+  /** Emits `error` once per failure, however many waiting calls it reaches (one failed engine download rejects them all); returns it. */
+  #reported(error: CozeAuthError): CozeAuthError {
+    if (!this.#errorsReported.has(error)) this.#host.emit({ type: 'error', error });
+    this.#errorsReported.add(error);
+    return error;
   }
 
   /** The shell's own actions, through its part of the reducer (the engine dispatches through the whole one). */

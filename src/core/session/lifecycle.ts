@@ -62,7 +62,7 @@ export function initialLifecycle(tokens: StoredTokens | undefined, signingIn = f
 }
 
 /** The actions the eager shell makes itself; the engine's own (tokens, refresh, adoption) are in lifecycleEngine.ts. */
-export type ShellAction = Extract<LifecycleAction, { type: 'sign-in-failed' | 'signed-out' | 'error-reported' | 'error-cleared' }>;
+export type ShellAction = Extract<LifecycleAction, { type: 'callback-started' | 'sign-in-failed' | 'signed-out' | 'error-reported' | 'error-cleared' }>;
 
 /**
  * The reducer for the shell's actions (the whole reducer is lifecycleEngine.ts's `reduce`, which
@@ -71,6 +71,8 @@ export type ShellAction = Extract<LifecycleAction, { type: 'sign-in-failed' | 's
 export function reduceShellAction(state: LifecycleState, action: ShellAction): LifecycleState {
   if ('generation' in action && action.generation !== state.generation) return state;
   switch (action.type) {
+    case 'callback-started':
+      return { ...state, generation: state.generation + 1, status: 'signing-in', refresh: IDLE, error: undefined };
     case 'sign-in-failed':
       if (state.status !== 'signing-in') return state;
       return action.keepSession && state.tokens

@@ -13,8 +13,6 @@ function signedIn(state: LifecycleState, tokens: StoredTokens, generation = stat
 export function reduce(state: LifecycleState, action: LifecycleAction): LifecycleState {
   if ('generation' in action && action.generation !== state.generation) return state;
   switch (action.type) {
-    case 'callback-started':
-      return { ...state, generation: state.generation + 1, status: 'signing-in', refresh: IDLE, error: undefined };
     case 'signed-in':
       return state.status === 'signing-in' ? signedIn(state, action.tokens) : state;
     case 'refresh-started':

@@ -8,7 +8,6 @@ import { createTabChannel, type TabMessage } from '../browser/tabChannel.js';
 import type { WakeReason } from '../browser/wakeEvents.js';
 import { decideAdoption, rotationOf } from './adoption.js';
 import { chunkLoader, loadSignInFlow, toCozeAuthError } from './sessionSupport.js';
-import { forgetPendingSignIn, hasPendingTransaction } from '../storage/transactionStorage.js';
 import { ExpiryEstimator } from './expiryEstimator.js';
 import type { LifecycleAction } from './lifecycle.js';
 
@@ -160,42 +159,14 @@ export class SessionEngine {
     (this.#host.options.navigate ?? ((target) => globalThis.location.assign(target)))(url);
   }
 
-  /**
-   * Completes a callback the shell has started (its URL already cleaned) when the session was in
-   * generation `startedIn`: exchanges the code of a pending sign-in for `state`.
-   */
-  async completeCallback(url: string, state: string | null, startedIn: number): Promise<CallbackResult> {
-    const { config, options } = this.#host;
-    const pending = state !== null && hasPendingTransaction(options.transactionStorage, config.clientId, state);
-    let generation: number | undefined;
-    if (pending) {
-      const current = this.#isCurrent(startedIn);
-      if (current) this.#dispatch({ type: 'callback-started' });
-      // Signed out (or another sign-in adopted) since the call: a stale generation, so the exchange is abandoned, not sent.
-      generation = current ? this.#host.state.generation : startedIn;
-    } else {
-      // No pending sign-in for it: a used callback URL (Back button, reopened tab). While the vault
-      // is still answering, this tab may yet turn out signed in.
+  /** Exchanges the code of a callback the shell has started (state recognised, URL already cleaned). */
+  async completeCallback(url: string, generation: number | undefined): Promise<CallbackResult> {
+    if (generation === undefined) {
+      // No pending sign-in for it: a used callback URL. While the vault is still answering, this
+      // tab may yet turn out signed in (as the shell answers for a signed-in tab).
       await this.#restored();
       if (this.#host.state.status === 'signed-in') return { returnTo: '/', alreadySignedIn: true };
     }
-    try {
-      return await this.#exchange(url, generation);
-    } catch (caught) {
-      const error = toCozeAuthError(caught);
-      if (generation !== undefined) {
-        // A used code is never retried: its pending sign-in goes too, had the flow not got to it.
-        forgetPendingSignIn(options.transactionStorage, config.clientId, state as string);
-        this.#dispatch({ type: 'sign-in-failed', generation, error, keepSession: true });
-      } else {
-        this.#dispatch({ type: 'error-reported', error });
-      }
-      this.#host.emit({ type: 'error', error });
-      throw error;
-    }
-  }
-
-  async #exchange(url: string, generation: number | undefined): Promise<CallbackResult> {
     const flow = await loadSignInFlow();
     if (generation !== undefined && !this.#isCurrent(generation)) {
       // Signed out before the exchange could start: the pending sign-in is dropped, not spent.
