@@ -100,4 +100,30 @@ describe('before the session engine arrives', () => {
     engine.failLoad = false;
     expect(await session.getToken()).toBe(tokens.accessToken);
   });
+
+  it('login() before the engine arrives downloads the sign-in flow beside it, then leaves for Coze once', async () => {
+    fake.reset();
+    let flowRequested = false;
+    vi.doMock('../../src/core/session/signInFlow', async (importOriginal) => {
+      flowRequested = true;
+      return importOriginal();
+    });
+    try {
+      const Session = await engine.freshSessionClass();
+      const options = sessionOptions();
+      const session = new Session(options);
+      const login = session.login({ returnTo: '/there' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // The redirect is the engine's: nothing has left yet, but the flow's download has begun.
+      expect(options.navigate).not.toHaveBeenCalled();
+      expect(flowRequested).toBe(true);
+      engine.open();
+      await login;
+      expect(options.navigate).toHaveBeenCalledTimes(1);
+      expect(String(options.navigate.mock.calls[0]?.[0])).toContain('/api/permission/oauth2/authorize');
+      expect(session.getSnapshot()).toMatchObject({ status: 'signed-out', error: undefined });
+    } finally {
+      vi.doUnmock('../../src/core/session/signInFlow');
+    }
+  });
 });
