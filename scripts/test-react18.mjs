@@ -1,5 +1,8 @@
 // @ts-check
-// `npm run test:react18`: the Vitest suite on React 18 (the default `vitest run` covers React 19).
+// `npm run test:react18`: the Vitest suite's React test files on React 18 (the default `vitest run`
+// covers React 19, and every file). Which files reach React, and so run here, is decided by
+// scripts/react18-tests.mjs: the `.tsx` files, and the `.ts` files whose imports reach React
+// (`node scripts/react18-tests.mjs` lists both sides).
 // Installs React 18 into scripts/react18 on first use (its lockfile pins it), then runs Vitest with
 // scripts/vitest.react18.config.ts. Extra arguments go to Vitest, e.g. `npm run test:react18 -- test/react`.
 import { spawnSync } from 'node:child_process';

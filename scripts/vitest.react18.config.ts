@@ -4,14 +4,25 @@
 // react-dom resolves *its* react when Node loads it (an alias package in the root would give
 // react-dom@18 the root's react@19). Code Vite transforms (src, test, and the inlined libraries
 // below) reaches it through these aliases; everything else keeps loading natively.
+//
+// Only the test files that reach React run here (scripts/react18-tests.mjs says which and why):
+// the React-free ones (core, vault, the fake Coze server) would run the same code as in the
+// default run on React 19, a second time, for nothing.
 import { fileURLToPath } from 'node:url';
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from '../vitest.config.ts';
+import { classifyTestFiles } from './react18-tests.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const react18 = fileURLToPath(new URL('./react18/node_modules', import.meta.url));
 
-export default mergeConfig(
+const { react: reactTestFiles } = classifyTestFiles();
+// The test that proves this run is on React 18 (COZE_EXPECT_REACT_MAJOR below) must be in it.
+if (!reactTestFiles.includes('test/package/reactVersion.test.tsx')) {
+  throw new Error('test:react18: test/package/reactVersion.test.tsx is not among the React 18 test files');
+}
+
+const config = mergeConfig(
   base,
   defineConfig({
     root,
@@ -38,3 +49,7 @@ export default mergeConfig(
     },
   }),
 );
+// mergeConfig concatenates arrays: set the file list after the merge, in place of the base glob.
+config.test!.include = reactTestFiles;
+
+export default config;
