@@ -1,9 +1,8 @@
 // Hostile review 3: the window before the lazily loaded session engine arrives.
 // Tests marked "DEFECT" failed against the code under review (and pass since the fix); the others pin behaviour that held.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import { mapAdapter, sessionOptions, setupFakeCoze, signIn, landOnCallback } from '../helpers/harness';
+import { createTabBus, mapAdapter, sessionOptions, setupFakeCoze, signIn, landOnCallback } from '../helpers/harness';
 import { gateSessionEngine } from '../helpers/lazyEngine';
 import { TEST_CLIENT_ID as CLIENT_ID, createTestTabLocks as createLockRunner, flushAsync as settle } from '../../src/testing/index';
 
@@ -16,34 +15,6 @@ afterEach(() => {
   cleanups.splice(0).forEach((cleanup) => cleanup());
 });
 
-/** An in-memory BroadcastChannel: delivers a post to the tabs subscribed at that moment (like the real one). */
-function createBus() {
-  const listeners = new Set<(message: TabMessage) => void>();
-  const log: TabMessage[] = [];
-  const channel = (): TabChannel & { subscriptions: number } => {
-    const own = new Set<(message: TabMessage) => void>();
-    const tab = {
-      subscriptions: 0,
-      post(message: TabMessage) {
-        log.push(message);
-        const copy = structuredClone(message);
-        for (const listener of [...listeners]) if (!own.has(listener)) listener(copy);
-      },
-      subscribe(listener: (message: TabMessage) => void) {
-        tab.subscriptions += 1;
-        own.add(listener);
-        listeners.add(listener);
-        return () => {
-          own.delete(listener);
-          listeners.delete(listener);
-        };
-      },
-    };
-    return tab;
-  };
-  return { channel, log };
-}
-
 /**
  * Two tabs sharing one sign-in: B signed in and running; A just (re)loaded, its shell restored the
  * sign-in and its engine is still downloading (held at the gate). Either both on localStorage, or
@@ -52,7 +23,7 @@ function createBus() {
 async function twoTabs(kind: 'localStorage' | 'duplicated' = 'localStorage') {
   const model = fake.reset();
   const lock = createLockRunner();
-  const bus = createBus();
+  const bus = createTabBus();
   const bItems = new Map<string, string>();
   const storage = (items: Map<string, string>) => (kind === 'localStorage' ? 'localStorage' : mapAdapter(items, false));
   const bOptions = sessionOptions({ lock, tokenStorage: storage(bItems), tabChannel: bus.channel() });
@@ -146,7 +117,7 @@ describe('hostile3: engine download failures', () => {
     window.history.replaceState(null, '', '/');
     const { sessionId } = eager.getSnapshot();
 
-    const bus = createBus();
+    const bus = createTabBus();
     const Session = await engine.freshSessionClass();
     const session = new Session(sessionOptions({ tabChannel: bus.channel() }));
     engine.failLoad = true;
@@ -168,7 +139,7 @@ describe('hostile3: engine download failures', () => {
   // sign-out in another tab is never heard.
   it('a mounted session whose engine download failed starts it once the network is back', async () => {
     const model = fake.reset();
-    const bus = createBus();
+    const bus = createTabBus();
     const first = sessionOptions({ tabChannel: bus.channel() });
     const eager = new CozeSession(first);
     await signIn(eager, model, first.navigate);
@@ -198,7 +169,7 @@ describe('hostile3: mount/unmount before the engine arrives', () => {
   it('an engine arriving after the unmount starts no listeners or timers', async () => {
     fake.reset();
     const Session = await engine.freshSessionClass();
-    const tab = createBus().channel();
+    const tab = createTabBus().channel();
     const wakeEvents = vi.fn(() => () => undefined);
     const session = new Session(sessionOptions({ tabChannel: tab, wakeEvents }));
     const unmount = session.mount();
@@ -214,7 +185,7 @@ describe('hostile3: mount/unmount before the engine arrives', () => {
   it('StrictMode mount/unmount/mount before arrival starts the engine once', async () => {
     fake.reset();
     const Session = await engine.freshSessionClass();
-    const tab = createBus().channel();
+    const tab = createTabBus().channel();
     const stop = vi.fn();
     const wakeEvents = vi.fn(() => stop);
     const session = new Session(sessionOptions({ tabChannel: tab, wakeEvents }));

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { CozeAuthError } from '../../src/core/errors';
 import { CozeSession, type CozeSessionOptions } from '../../src/core/session/CozeSession';
 import type { TokenStorageAdapter } from '../../src/core/storage/storageAdapters';
+import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
 import { createTestClock, createTestCozeModel, flushAsync, testSessionOptions, type CozeModel, type TestCozeModelOptions } from '../../src/testing/index';
 import { cozeHandlers } from '../../src/testing/msw';
 
@@ -113,4 +114,36 @@ export function mapAdapter(items: Map<string, string>, shared: boolean, view: ()
     removeItem: (key) => void items.delete(key),
     sharedAcrossTabs: shared,
   };
+}
+
+/**
+ * An in-memory BroadcastChannel for a test's "tabs": `channel()` gives each tab its own end, and a
+ * post reaches the other tabs subscribed at that moment (like the real one), as a structured clone.
+ * `log` keeps every post; a channel's `subscriptions` counts its subscribe calls.
+ */
+export function createTabBus() {
+  const listeners = new Set<(message: TabMessage) => void>();
+  const log: TabMessage[] = [];
+  const channel = (): TabChannel & { subscriptions: number } => {
+    const own = new Set<(message: TabMessage) => void>();
+    const tab = {
+      subscriptions: 0,
+      post(message: TabMessage) {
+        log.push(message);
+        const copy = structuredClone(message);
+        for (const listener of [...listeners]) if (!own.has(listener)) listener(copy);
+      },
+      subscribe(listener: (message: TabMessage) => void) {
+        tab.subscriptions += 1;
+        own.add(listener);
+        listeners.add(listener);
+        return () => {
+          own.delete(listener);
+          listeners.delete(listener);
+        };
+      },
+    };
+    return tab;
+  };
+  return { channel, log };
 }

@@ -2,10 +2,9 @@
 // slowly, fail, or fail and then succeed. "DEFECT:" tests fail against the code under review;
 // "held:" tests pin behaviour that survived.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { createTestClock, createTestTabLocks, flushAsync as settle, TEST_API_ORIGIN, TEST_CLIENT_ID } from '../../src/testing/index';
-import { gatedFetch, landOnCallback, sessionOptions, setupFakeCoze, signIn } from '../helpers/harness';
+import { createTabBus, gatedFetch, landOnCallback, sessionOptions, setupFakeCoze, signIn } from '../helpers/harness';
 import { gateSessionEngine } from '../helpers/lazyEngine';
 
 const fake = setupFakeCoze();
@@ -25,28 +24,6 @@ async function cozeAccepts(accessToken: string): Promise<boolean> {
 
 function pendingKeys(): string[] {
   return Object.keys(sessionStorage).filter((name) => name.startsWith(TX));
-}
-
-/** An in-memory BroadcastChannel shared by the "tabs" of a test. */
-function createBus() {
-  const listeners = new Set<(message: TabMessage) => void>();
-  return (): TabChannel => {
-    const own = new Set<(message: TabMessage) => void>();
-    return {
-      post(message: TabMessage) {
-        const copy = structuredClone(message);
-        for (const listener of [...listeners]) if (!own.has(listener)) listener(copy);
-      },
-      subscribe(listener: (message: TabMessage) => void) {
-        own.add(listener);
-        listeners.add(listener);
-        return () => {
-          own.delete(listener);
-          listeners.delete(listener);
-        };
-      },
-    };
-  };
 }
 
 describe('hostile6: the early code exchange while the engine downloads', () => {
@@ -218,7 +195,7 @@ describe('hostile6: the early code exchange while the engine downloads', () => {
 
   it('held: a sign-out in another tab (shared storage) while the early answer waits for the engine does not stop this newer sign-in, and it is written once', async () => {
     const model = fake.reset();
-    const bus = createBus();
+    const bus = createTabBus().channel;
     const lock = createTestTabLocks();
     // Tab B: signed in with localStorage, running.
     const bOptions = sessionOptions({ tokenStorage: 'localStorage', tabChannel: bus(), lock });

@@ -4,11 +4,10 @@
 // that code (each but the double `error` event held at ef08183): the callback's first steps went
 // back into the shell, and one failure is reported once. "held:" tests pin what survived.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import type { CozeAuthEvent } from '../../src/core/session/types';
 import { createTestTabLocks, flushAsync as settle, TEST_CLIENT_ID } from '../../src/testing/index';
-import { gatedFetch, landOnCallback, sessionOptions, setupFakeCoze, signIn, startSignIn } from '../helpers/harness';
+import { createTabBus, gatedFetch, landOnCallback, sessionOptions, setupFakeCoze, signIn, startSignIn } from '../helpers/harness';
 import { gateSessionEngine } from '../helpers/lazyEngine';
 
 const fake = setupFakeCoze();
@@ -32,28 +31,6 @@ function recordEvents(session: { onEvent(listener: (event: CozeAuthEvent) => voi
 }
 
 const errorsIn = (events: CozeAuthEvent[]) => events.filter((event) => event.type === 'error');
-
-/** An in-memory BroadcastChannel: delivers a post to the tabs subscribed at that moment. */
-function createBus() {
-  const listeners = new Set<(message: TabMessage) => void>();
-  return (): TabChannel => {
-    const own = new Set<(message: TabMessage) => void>();
-    return {
-      post(message: TabMessage) {
-        const copy = structuredClone(message);
-        for (const listener of [...listeners]) if (!own.has(listener)) listener(copy);
-      },
-      subscribe(listener: (message: TabMessage) => void) {
-        own.add(listener);
-        listeners.add(listener);
-        return () => {
-          own.delete(listener);
-          listeners.delete(listener);
-        };
-      },
-    };
-  };
-}
 
 async function outcomeOf<T>(promise: Promise<T>) {
   return promise.then(
@@ -179,7 +156,7 @@ describe('hostile8: the state between handleRedirectCallback() and the engine', 
   it('fixed: another tab’s older sign-in, caught up by the arriving engine, does not abandon this tab’s callback', async () => {
     const model = fake.reset();
     const lock = createTestTabLocks();
-    const bus = createBus();
+    const bus = createTabBus().channel;
     const Session = await engine.freshSessionClass();
     const a = new Session(sessionOptions({ lock, tokenStorage: 'localStorage', tabChannel: bus() }));
     cleanups.push(a.mount());
@@ -210,7 +187,7 @@ describe('hostile8: the state between handleRedirectCallback() and the engine', 
   it('fixed: an older sign-out in another tab, caught up by the arriving engine, does not abandon this tab’s newer sign-in', async () => {
     const model = fake.reset();
     const lock = createTestTabLocks();
-    const bus = createBus();
+    const bus = createTabBus().channel;
     const bOptions = sessionOptions({ lock, tokenStorage: 'localStorage', tabChannel: bus() });
     const b = new CozeSession(bOptions);
     await signIn(b, model, bOptions.navigate);
