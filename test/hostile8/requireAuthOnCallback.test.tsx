@@ -12,6 +12,21 @@ import { landOnCallback, sessionOptions, setupFakeCoze } from '../helpers/harnes
 
 const fake = setupFakeCoze();
 
+/** Renders <CozeCallback> beside a <RequireCozeAuth> guard and waits until the callback left for `/after`. */
+async function completeBesideAGuard(session: CozeSession): Promise<void> {
+  const onSuccess = vi.fn();
+  render(
+    <CozeAuthProvider session={session}>
+      <CozeCallback onSuccess={onSuccess} />
+      <RequireCozeAuth>
+        <p>protected</p>
+      </RequireCozeAuth>
+    </CozeAuthProvider>,
+  );
+  await waitFor(() => expect(onSuccess).toHaveBeenCalledWith('/after'));
+  await flushAsync();
+}
+
 describe('hostile8: <RequireCozeAuth> beside a <CozeCallback> whose callback the session did not recognise at construction', () => {
   // A static host that normalises `/callback` to `/callback/` (a 301 keeping the query) lands the
   // browser on a path recognizeCallback() does not match exactly, so the session starts
@@ -28,18 +43,7 @@ describe('hostile8: <RequireCozeAuth> beside a <CozeCallback> whose callback the
     const options = sessionOptions();
     const session = new CozeSession(options);
     expect(session.getSnapshot().status).toBe('signed-out'); // not recognised at construction
-    const onSuccess = vi.fn();
-
-    render(
-      <CozeAuthProvider session={session}>
-        <CozeCallback onSuccess={onSuccess} />
-        <RequireCozeAuth>
-          <p>protected</p>
-        </RequireCozeAuth>
-      </CozeAuthProvider>,
-    );
-    await waitFor(() => expect(onSuccess).toHaveBeenCalledWith('/after'));
-    await flushAsync();
+    await completeBesideAGuard(session);
     expect(session.getSnapshot().status).toBe('signed-in');
     expect(options.navigate, 'no second trip to Coze while the callback completes').not.toHaveBeenCalled();
   });
@@ -49,17 +53,7 @@ describe('hostile8: <RequireCozeAuth> beside a <CozeCallback> whose callback the
     await landOnCallback(model, '/after');
     const options = sessionOptions();
     const session = new CozeSession(options);
-    const onSuccess = vi.fn();
-    render(
-      <CozeAuthProvider session={session}>
-        <CozeCallback onSuccess={onSuccess} />
-        <RequireCozeAuth>
-          <p>protected</p>
-        </RequireCozeAuth>
-      </CozeAuthProvider>,
-    );
-    await waitFor(() => expect(onSuccess).toHaveBeenCalledWith('/after'));
-    await flushAsync();
+    await completeBesideAGuard(session);
     expect(options.navigate).not.toHaveBeenCalled();
   });
 });
