@@ -22,7 +22,9 @@ const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));
 // The shell then gave the engine the redirect (login waits for both chunks, downloaded side by
 // side) and lends it one record instead of a set of accessors: 6.08 kB. Moving the callback's steps
 // too (5.96 kB) let a sign-out or another tab's sign-in made while the engine downloads be undone
-// (hostile review 8), so they stay in the shell. Issue 15's 5.5 kB is not met; what the rest costs,
+// (hostile review 8), so they stay in the shell. A session built while another session of its
+// client completes this page's callback (a provider remounted with a new session mid-exchange)
+// joins that callback instead of starting signed out: 0.15 kB, 6.23 kB. Issue 15's 5.5 kB is not met; what the rest costs,
 // measured by taking each part out of the build: the early exchange with recognising the callback
 // 0.51 kB, the Chinese/English texts with detection and overrides 0.39 kB, the callback's error
 // notice 0.21 kB, validating a stored sign-in 0.11 kB, the bindings the lazy chunks share 0.10 kB.
@@ -35,7 +37,7 @@ export default [
     name: 'react-coze-auth — initial entry of an app using the provider, login button, callback and a token (oidc-client-ts stays lazy)',
     path: manifest.minimal.initial,
     gzip: true,
-    limit: '6.15 kB',
+    limit: '6.25 kB',
   },
   {
     name: 'react-coze-auth — initial: every export of the main entry',
@@ -48,7 +50,7 @@ export default [
     // Worker mode's chunk and the vault worker are downloaded only by apps that choose it: their own line below.
     path: [`${dir}/main/**/*.js`, `!${dir}/main/chunks/vaultLink-*.js`, `!${dir}/main/assets/vaultWorker-*.js`],
     gzip: true,
-    limit: '20.5 kB',
+    limit: '20.75 kB',
   },
   {
     name: "react-coze-auth — what tokenStorage: 'worker' adds: the vault link chunk and the vault worker script",
@@ -60,6 +62,6 @@ export default [
     name: 'react-coze-auth/testing — what the browser entry adds to the main library (no msw)',
     path: `${dir}/testing/**/*.js`,
     gzip: true,
-    limit: '12.5 kB',
+    limit: '12.55 kB',
   },
 ];

@@ -1,6 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { CozeAuthError } from '../../src/core/errors';
+import { forgetCallbacksInFlight } from '../../src/core/session/callbackRegistry';
 import { CozeSession, type CozeSessionOptions } from '../../src/core/session/CozeSession';
 import type { TokenStorageAdapter } from '../../src/core/storage/storageAdapters';
 import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
@@ -17,6 +18,7 @@ export function setupFakeCoze(modelOptions: TestCozeModelOptions = {}) {
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   afterAll(() => server.close());
   const reset = (extra: TestCozeModelOptions = {}) => {
+    forgetCallbacksInFlight(); // a fresh page: no callback of an earlier test to join
     state.model = createTestCozeModel({ ...modelOptions, ...extra });
     server.resetHandlers(...cozeHandlers(state.model));
     return state.model;

@@ -9,7 +9,7 @@ import { TokenStore, type StoredTokens } from '../storage/tokenStore.js';
 import { forgetPendingSignIn, hasPendingTransaction } from '../storage/transactionStorage.js';
 import type { TabLocks } from '../browser/lock.js';
 import type { TabChannel } from '../browser/tabChannel.js';
-import { runOncePerCallback } from './callbackRegistry.js';
+import { joinCallbackInFlight, runOncePerCallback, type InFlightCallback } from './callbackRegistry.js';
 import { chunkLoader, loadSignInFlow, reportListenerError, toCozeAuthError } from './sessionSupport.js';
 import { initialLifecycle, reduceShellAction, toAuthState, type LifecycleState, type ShellAction } from './lifecycle.js';
 import type { WakeEventSource } from './refreshScheduler.js';
@@ -136,6 +136,10 @@ export class CozeSession {
     // sign-in flow's too, on a callback). Servers never load either.
     else if (globalThis.document) void this.#loadEngine().catch(() => undefined);
     if (pendingCallbackUrl) this.prefetchSignIn();
+    // Else a callback another session of this client is completing on this page (a provider
+    // remounted with a new session mid-exchange): joined now, so this one does not start signed out.
+    else this.#host.callback = joinCallbackInFlight(config.clientId, this.#host, (joined) => this.#completeCallback(joined.url, joined.state, joined));
+    this.#host.callback?.catch(() => undefined);
   }
 
   // ── subscription ───────────────────────────────────────────────────────────
@@ -218,19 +222,20 @@ export class CozeSession {
       if (host.pendingCallbackUrl) return this.handleRedirectCallback(host.pendingCallbackUrl);
       if (host.callback) return host.callback;
     }
-    const complete = () => this.#completeCallback(url, state);
-    const callback = state ? runOncePerCallback(`${host.config.clientId} ${state}`, complete) : complete();
+    const complete = (joined?: InFlightCallback) => this.#completeCallback(url, state, joined);
+    const callback = state ? runOncePerCallback(host.config.clientId, url, state, host, complete) : complete();
     host.callback = callback;
     return callback;
   }
 
-  async #completeCallback(url: string, state: string | null): Promise<CallbackResult> {
+  /** Completes a callback this session started, or (`joined`) one another session of this page is completing. */
+  async #completeCallback(url: string, state: string | null, joined?: InFlightCallback): Promise<CallbackResult> {
     const host = this.#host;
     const { config, options } = host;
     host.pendingCallbackUrl = undefined;
     // Decided now, not when the engine arrives: a sign-out (or another tab's sign-in) meanwhile
     // must find this sign-in started, so that it ends it.
-    const pending = state !== null && hasPendingTransaction(options.transactionStorage, config.clientId, state);
+    const pending = !!joined || (state !== null && hasPendingTransaction(options.transactionStorage, config.clientId, state));
     if (!pending && host.state.status === 'signed-in') {
       // A used callback URL (Back button, reopened tab) while signed in: nothing to do.
       stripCallbackFromAddressBar(url);
@@ -244,7 +249,7 @@ export class CozeSession {
     // Before anything is awaited: even if a lazy chunk fails to load, the code leaves the address bar.
     stripCallbackFromAddressBar(url);
     try {
-      return await (await this.#engineNow()).completeCallback(url, generation);
+      return await (await this.#engineNow()).completeCallback(url, generation, joined);
     } catch (caught) {
       const error = toCozeAuthError(caught);
       if (generation !== undefined) {

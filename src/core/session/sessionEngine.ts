@@ -17,6 +17,7 @@ import { RefreshScheduler } from './refreshScheduler.js';
 import { refreshDueAt, retryDelayMs, TIMER_TOLERANCE_MS } from './refreshPolicy.js';
 import { TabSync } from './tabSync.js';
 import type { CozeSession, SessionHost } from './CozeSession.js';
+import type { InFlightCallback } from './callbackRegistry.js';
 import type { CallbackResult, GetTokenOptions, LoginOptions, SignOutReason } from './types.js';
 import type { VaultLink } from './vaultLink.js';
 
@@ -160,7 +161,8 @@ export class SessionEngine {
   }
 
   /** Exchanges the code of a callback the shell has started (state recognised, URL already cleaned). */
-  async completeCallback(url: string, generation: number | undefined): Promise<CallbackResult> {
+  async completeCallback(url: string, generation: number | undefined, joined?: InFlightCallback): Promise<CallbackResult> {
+    if (joined && generation !== undefined) return this.#joinedCallback(joined, generation);
     if (generation === undefined) {
       // No pending sign-in for it: a used callback URL. While the vault is still answering, this
       // tab may yet turn out signed in (as the shell answers for a signed-in tab).
@@ -191,6 +193,26 @@ export class SessionEngine {
     this.#commit({ type: 'signed-in', generation, tokens });
     this.#host.emit({ type: 'signed-in', expiresAt: tokens.expiresAt, source: 'this-tab' });
     return { returnTo: completed.returnTo, alreadySignedIn: false };
+  }
+
+  /**
+   * Another session of this page completed the callback this one joined (a provider remounted with
+   * a new session mid-exchange): its sign-in becomes this one's. Signed out here meanwhile, that
+   * sign-in is ended there too, and in other tabs: the user's sign-out wins.
+   */
+  async #joinedCallback(joined: InFlightCallback, generation: number): Promise<CallbackResult> {
+    const result = await joined.promise;
+    const { status, tokens } = joined.host.state;
+    const signedIn = status === 'signed-in' ? tokens : undefined;
+    if (signedIn && this.#isCurrent(generation)) {
+      this.#expiry.learnFrom(signedIn);
+      this.#dispatch({ type: 'signed-in', generation, tokens: signedIn });
+      this.#host.emit({ type: 'signed-in', expiresAt: signedIn.expiresAt, source: 'this-tab' });
+      return result;
+    }
+    if (this.#host.state.status === 'signed-in') return { returnTo: result.returnTo, alreadySignedIn: true };
+    if (signedIn && this.#host.state.status === 'signed-out') this.announceSignOut(joined.host.signOut('logout', undefined));
+    throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
   }
 
   // ── tokens ────────────────────────────────────────────────────────────────

@@ -1,3 +1,4 @@
+import { forgetCallbacksInFlight } from '../../core/session/callbackRegistry.js';
 import { CozeSession, type CozeSessionOptions } from '../../core/session/CozeSession.js';
 import type { CozeAuthEvent } from '../../core/session/types.js';
 import { createMemoryStorage } from '../../core/storage/storageAdapters.js';
@@ -113,6 +114,8 @@ export async function createTestCozeAuth(options: TestCozeAuthOptions = {}): Pro
   const seeded = state !== 'signed-out' && typeof tokenStorage === 'object';
   if (seeded) seedSignedIn(model, user, clock, tokenStorage);
 
+  // A fresh page: a callback another test left on the wire in this realm is not this session's to join.
+  forgetCallbacksInFlight();
   let pendingLogin: string | undefined;
   const navigationListeners = new Set<(url: string) => void>();
   const events: CozeAuthEvent[] = [];
