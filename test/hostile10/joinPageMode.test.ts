@@ -1,6 +1,6 @@
 // Hostile review 10: attacks on 386505e (a session built while another session of its client
 // completes this page's callback joins it), page mode (sessionStorage / localStorage) against the
-// fake Coze behind MSW. `defect:` tests fail against the code as reviewed; `held:` tests pin what held.
+// fake Coze behind MSW. `fixed:` tests failed against the code as reviewed (386505e) and pass since; `held:` tests pin what held.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession, type CozeSessionOptions } from '../../src/core/session/CozeSession';
 import type { CozeAuthEvent } from '../../src/core/session/types';
@@ -48,7 +48,7 @@ describe('hostile10: joining a callback, page mode', () => {
   // Suspected cause: CozeSession#completeCallback — a recognised callback that another session of
   // the page already completed is neither joined (runOncePerCallback forgot it) nor answered from
   // the tokens that session stored.
-  it('defect: a second session built on the callback page and mounted after the first completed it stays signing-in forever', async () => {
+  it('fixed: a second session built on the callback page and mounted after the first completed it stays signing-in forever', async () => {
     const model = fake.reset();
     await landOnCallback(model, '/after');
     const options = sessionOptions();
@@ -79,7 +79,7 @@ describe('hostile10: joining a callback, page mode', () => {
   // state carries that error, so an <AuthErrorNotice>/error banner of that provider shows a sign-in
   // failure for what was the user's own sign-out. Suspected cause: SessionEngine#joinedCallback
   // rethrows the owner's rejection as-is instead of treating "owner signed out" as a sign-out.
-  it('defect: the owner signs out mid-exchange: the joiner ends signed out WITH a login_required error in its state (the owner has none)', async () => {
+  it('fixed: the owner signs out mid-exchange: the joiner ends signed out WITH a login_required error in its state (the owner has none)', async () => {
     fake.reset();
     const { owner, slow, unmount, options } = await ownerMidExchange();
     cleanups.push(unmount);
@@ -99,7 +99,7 @@ describe('hostile10: joining a callback, page mode', () => {
   // sign-in that was already ended: it starts `signing-in` (a guard waits instead of offering a
   // sign-in) and ends with the error. Suspected cause: joinCallbackInFlight joins any entry of
   // the client, without asking whether its owner is still signing in.
-  it('defect: a session built after the owner already signed out mid-exchange still joins: signing-in, then an error', async () => {
+  it('fixed: a session built after the owner already signed out mid-exchange still joins: signing-in, then an error', async () => {
     fake.reset();
     const { owner, slow, unmount, options } = await ownerMidExchange();
     cleanups.push(unmount);
@@ -123,7 +123,7 @@ describe('hostile10: joining a callback, page mode', () => {
   // state_mismatch error in its state and an `error` event it had nothing to do with.
   // Suspected cause: CozeSession#completeCallback `pending = !!joined || ...` and
   // runOncePerCallback registering callbacks that are not pending sign-ins.
-  it('defect: a replayed, used callback URL (no sign-in) is joined: the other session flips to signing-in and ends with state_mismatch', async () => {
+  it('fixed: a replayed, used callback URL (no sign-in) is joined: the other session flips to signing-in and ends with state_mismatch', async () => {
     const model = fake.reset();
     const used = await landOnCallback(model, '/x');
     const consumer = new CozeSession(sessionOptions());
@@ -149,7 +149,7 @@ describe('hostile10: joining a callback, page mode', () => {
   // tokens by dispatching `signed-in` only: nothing is written to its own store (the owner wrote
   // to sessionStorage). A reload with the joiner's options finds nothing: signed out.
   // Suspected cause: SessionEngine#joinedCallback dispatches instead of #commit (no #persist).
-  it('defect: a joiner whose token storage differs never stores the adopted sign-in: after a reload the user is signed out', async () => {
+  it('fixed: a joiner whose token storage differs never stores the adopted sign-in: after a reload the user is signed out', async () => {
     fake.reset();
     const { slow, unmount, options } = await ownerMidExchange();
     unmount();
@@ -257,7 +257,7 @@ describe('hostile10: joining a callback, page mode', () => {
   // microtasks, long enough for the newcomer, restored signed in from storage, to join it: it
   // flips to `signing-in` and emits a second `signed-in` ("this-tab") for a sign-in that already
   // happened. Suspected cause: as above (`pending = !!joined`, entries for non-pending callbacks).
-  it('defect: a signed-in tab replays its used callback URL: a session built in the same task flips to signing-in and emits signed-in again', async () => {
+  it('fixed: a signed-in tab replays its used callback URL: a session built in the same task flips to signing-in and emits signed-in again', async () => {
     const model = fake.reset();
     const options = sessionOptions();
     const page = new CozeSession(options);

@@ -245,6 +245,10 @@ export class CozeSession {
     if (pending) {
       this.#dispatch({ type: 'callback-started' });
       generation = host.state.generation;
+    } else if (host.state.status === 'signing-in' && host.state.generation === 0) {
+      // Built on this callback while its sign-in was pending, which another session has since
+      // completed or dropped: this one's outcome is the flow's answer, never `signing-in` for good.
+      generation = 0;
     }
     // Before anything is awaited: even if a lazy chunk fails to load, the code leaves the address bar.
     stripCallbackFromAddressBar(url);

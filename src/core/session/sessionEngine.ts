@@ -46,6 +46,8 @@ export class SessionEngine {
   #refreshing: { generation: number; promise: Promise<string> } | undefined;
   /** Sign-ins ended here: a copy of their record that storage failed to delete is never adopted again. */
   readonly #endedSessions = new Set<string>();
+  /** Code exchanges on the wire (worker mode keeps the vault link open for them). */
+  #exchanging = 0;
   /** The access token Coze last answered 401 for: never handed out again, whatever its expiry says. */
   #rejectedToken: string | undefined;
   #retryAttempt = 0;
@@ -144,12 +146,15 @@ export class SessionEngine {
     this.#tabs.stop({ keepRotation: this.#refreshing !== undefined });
     // Worker mode: an unmounted session lets go of its vault (a dedicated worker, with the refresh
     // token it holds, ends with it). After a microtask, so StrictMode's unmount → mount keeps it.
-    queueMicrotask(() => {
-      const vault = this.#vault;
-      if (!this.#worker || this.#scheduler.running || !vault) return;
-      this.#vault = undefined;
-      void vault.then((link) => link.close(), () => undefined);
-    });
+    queueMicrotask(() => this.#releaseVault());
+  }
+
+  /** Closes the vault link of an unmounted session, unless a code exchange still needs it (a session joining it waits for that answer). */
+  #releaseVault(): void {
+    const vault = this.#vault;
+    if (!this.#worker || this.#scheduler.running || !vault || this.#exchanging > 0) return;
+    this.#vault = undefined;
+    void vault.then((link) => link.close(), () => undefined);
   }
 
   /** Leaves for Coze's authorize page with a fresh PKCE pair and `state` (the shell reports a failure). */
@@ -163,6 +168,17 @@ export class SessionEngine {
   /** Exchanges the code of a callback the shell has started (state recognised, URL already cleaned). */
   async completeCallback(url: string, generation: number | undefined, joined?: InFlightCallback): Promise<CallbackResult> {
     if (joined && generation !== undefined) return this.#joinedCallback(joined, generation);
+    if (generation === 0) {
+      // Built on this callback while its sign-in was pending, which another session of this page
+      // has since completed (or dropped): its sign-in, if this tab's storage holds it, is this one's.
+      const stored = this.#host.store.read();
+      if (stored && this.#isCurrent(0)) {
+        this.#expiry.learnFrom(stored);
+        this.#dispatch({ type: 'session-adopted', tokens: stored });
+        this.#host.emit({ type: 'signed-in', expiresAt: stored.expiresAt, source: 'this-tab' });
+        return { returnTo: '/', alreadySignedIn: true };
+      }
+    }
     if (generation === undefined) {
       // No pending sign-in for it: a used callback URL. While the vault is still answering, this
       // tab may yet turn out signed in (as the shell answers for a signed-in tab).
@@ -175,14 +191,21 @@ export class SessionEngine {
       await flow.abandonAuthorization(this.#host.config, this.#host.options.transactionStorage, url);
       throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
     }
-    const vault = this.#worker ? await this.#vaultLink() : undefined;
-    const completed = await flow.completeAuthorization(
-      this.#host.config,
-      this.#host.options.transactionStorage,
-      (grant, sent): Promise<StoredTokens | TokenResponse> =>
-        vault ? vault.exchangeCode(grant) : authorizationCodeGrantRequest(this.#tokenClient, grant, sent),
-      url,
-    );
+    this.#exchanging += 1;
+    let completed;
+    try {
+      const vault = this.#worker ? await this.#vaultLink() : undefined;
+      completed = await flow.completeAuthorization(
+        this.#host.config,
+        this.#host.options.transactionStorage,
+        (grant, sent): Promise<StoredTokens | TokenResponse> =>
+          vault ? vault.exchangeCode(grant) : authorizationCodeGrantRequest(this.#tokenClient, grant, sent),
+        url,
+      );
+    } finally {
+      this.#exchanging -= 1;
+      this.#releaseVault();
+    }
     if (generation === undefined || !this.#isCurrent(generation)) {
       // Signed out, or another tab's sign-in was adopted, while the code was exchanged.
       if (this.#host.state.status === 'signed-in') return { returnTo: completed.returnTo, alreadySignedIn: true };
@@ -201,11 +224,27 @@ export class SessionEngine {
    * sign-in is ended there too, and in other tabs: the user's sign-out wins.
    */
   async #joinedCallback(joined: InFlightCallback, generation: number): Promise<CallbackResult> {
-    const result = await joined.promise;
-    const { status, tokens } = joined.host.state;
-    const signedIn = status === 'signed-in' ? tokens : undefined;
+    const owner = joined.host;
+    let result: CallbackResult;
+    try {
+      result = await joined.promise;
+    } catch (error) {
+      // Ended by a sign-out there (not a failure): signed out here too, without an error to show.
+      const ended = owner.state.generation !== joined.generation && owner.state.status === 'signed-out' && !owner.state.error;
+      if (ended && this.#isCurrent(generation)) this.#host.signOut('other-tab', undefined, false);
+      throw error;
+    }
+    const { status, tokens } = owner.state;
+    const signedIn = status === 'signed-in' && owner.state.generation === joined.generation ? tokens : undefined;
+    // Worker mode: the refresh token is in the vault. A vault per session (no SharedWorker) holds
+    // only its own session's sign-in, so this one cannot take the other's: it ends, saying so.
+    const vault = this.#worker && signedIn ? await this.#vaultLink().then(async (link) => (await link.restored, link), () => undefined) : undefined;
+    if (vault && signedIn && !vault.holds(signedIn.sessionId)) {
+      throw new CozeAuthError('login_required', 'The sign-in completed in another session, whose token vault this one cannot use.');
+    }
     if (signedIn && this.#isCurrent(generation)) {
       this.#expiry.learnFrom(signedIn);
+      this.#persist(signedIn); // this session's own storage may differ (its options changed)
       this.#dispatch({ type: 'signed-in', generation, tokens: signedIn });
       this.#host.emit({ type: 'signed-in', expiresAt: signedIn.expiresAt, source: 'this-tab' });
       return result;

@@ -108,6 +108,12 @@ export class VaultLink {
     );
   }
 
+  /** Whether the vault (as last heard) holds sign-in `sessionId`: a vault per session holds only its own session's. */
+  holds(sessionId: string): boolean {
+    const vault = this.#client.state;
+    return vault?.status === 'signed-in' && vault.tokens.sessionId === sessionId;
+  }
+
   /** The code exchange of a callback, in the vault; resolves the new sign-in as the page may hold it. */
   async exchangeCode(grant: AuthorizationCodeGrant): Promise<StoredTokens> {
     return toStoredTokens(await this.#client.exchangeCode(grant), this.#host.localExpiresAt);
