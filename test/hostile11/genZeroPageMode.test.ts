@@ -1,7 +1,7 @@
 // Hostile review 11: attacks on 018c85d's "generation 0" path (a session built `signing-in` on a
 // callback page whose sign-in another session of the page has since completed or dropped) and on
 // the join's outcome when the starter signs out, page mode against the fake Coze behind MSW.
-// `defect:` tests fail against 018c85d; `held:` tests pin what held.
+// `fixed:` tests failed against 018c85d and pass since; `held:` tests pin what held.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import type { CozeAuthEvent } from '../../src/core/session/types';
@@ -66,7 +66,7 @@ describe('hostile11: generation 0 (built on a callback another session completed
   // "already signed in". Suspected cause: sessionEngine.ts completeCallback, `generation === 0`
   // branch returns a constant result instead of the completed sign-in's (the transaction's
   // returnTo is consumed by the first session and nowhere kept for the page).
-  it('defect: a second session mounted after the first completed the callback loses the sign-in’s returnTo (“/” instead of “/after”)', async () => {
+  it('fixed: a second session mounted after the first completed the callback loses the sign-in’s returnTo (“/” instead of “/after”)', async () => {
     const model = fake.reset();
     await landOnCallback(model, '/after');
     const { first, second, firstOutcome } = await firstFinishesBeforeSecondMounts();
@@ -86,7 +86,7 @@ describe('hostile11: generation 0 (built on a callback another session completed
   // first's handling) it would have joined and rejected access_denied: the answer depends on timing.
   // Suspected cause: sessionEngine.ts completeCallback `generation === 0` adopts whatever
   // `store.read()` holds without asking whether that record is this callback's sign-in.
-  it('defect: access_denied callback, tab already signed in: the later session reports success and emits signed-in for a refused sign-in', async () => {
+  it('fixed: access_denied callback, tab already signed in: the later session reports success and emits signed-in for a refused sign-in', async () => {
     const model = fake.reset();
     const options = sessionOptions();
     const earlier = new CozeSession(options);
@@ -110,7 +110,7 @@ describe('hostile11: generation 0 (built on a callback another session completed
   // response does not match…": a forged-response error) for the user's own Cancel click.
   // Suspected cause: the generation-0 path re-runs completeAuthorization on a transaction the
   // first session already consumed, instead of taking that session's typed outcome.
-  it('defect: access_denied callback, signed out: the later session reports state_mismatch instead of access_denied', async () => {
+  it('fixed: access_denied callback, signed out: the later session reports state_mismatch instead of access_denied', async () => {
     fake.reset();
     await landOnDeniedCallback('/after');
     const { second, firstOutcome } = await firstFinishesBeforeSecondMounts();
@@ -130,7 +130,7 @@ describe('hostile11: generation 0 (built on a callback another session completed
   // not a failed sign-in for a joiner; this is the same outcome reached one step later.
   // Suspected cause: sessionEngine.ts completeCallback `generation === 0`: with no stored record
   // it falls through to the exchange path instead of ending signed out cleanly.
-  it('defect: the first session signed in and then out before the second mounted: the second ends with a state_mismatch error', async () => {
+  it('fixed: the first session signed in and then out before the second mounted: the second ends with a state_mismatch error', async () => {
     const model = fake.reset();
     await landOnCallback(model, '/after');
     const { first, second, secondEvents, firstOutcome } = await firstFinishesBeforeSecondMounts();
@@ -174,7 +174,7 @@ describe('hostile11: the join when the starter signs out right after its sign-in
   // check in the catch); a starter whose promise resolved and then signed out is not covered.
   // Suspected cause: sessionEngine.ts #joinedCallback, the resolved path never asks whether the
   // starter's sign-in was ended cleanly (owner.state signed-out without error, generation moved).
-  it('defect: the starter signs out as soon as its sign-in lands: the joiner ends with a login_required error (the starter has none)', async () => {
+  it('fixed: the starter signs out as soon as its sign-in lands: the joiner ends with a login_required error (the starter has none)', async () => {
     fake.reset();
     const slow = gatedFetch();
     slow.hold();

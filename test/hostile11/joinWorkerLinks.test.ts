@@ -2,7 +2,7 @@
 // (018c85d: #releaseVault, #exchanging, the joiner's vault look-up in #joinedCallback), on
 // hostile 7's in-process vault world. A link left open by an unmounted session is a leak: with a
 // dedicated worker it keeps that worker (and the refresh token it holds) alive for the page's life.
-// `defect:` tests fail against 018c85d; `held:` tests pin what held.
+// `fixed:` tests failed against 018c85d and pass since; `held:` tests pin what held.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { forgetCallbacksInFlight } from '../../src/core/session/callbackRegistry';
 import { startSignIn } from '../helpers/harness';
@@ -55,7 +55,7 @@ describe('hostile11: vault links around a joined callback', () => {
   // it (stop() already ran; #releaseVault is not called again). Suspected cause:
   // sessionEngine.ts #joinedCallback opens the vault link without regard to the engine being
   // stopped, and never releases what it opened.
-  it('defect: a joiner unmounted mid-exchange opens a new vault link when the exchange lands, and never closes it', async () => {
+  it('fixed: a joiner unmounted mid-exchange opens a new vault link when the exchange lands, and never closes it', async () => {
     const { world, owner } = await ownerMidExchange('shared');
     const joiner = world.openTab();
     await settle();

@@ -1,6 +1,6 @@
 // Hostile review 11: a session built on the callback page (signing-in, generation 0) that mounts
 // after the starter of that callback signed out, while the starter's exchange is still on the wire.
-// `defect:` tests fail against 018c85d; `held:` tests pin what held.
+// `fixed:` tests failed against 018c85d and pass since; `held:` tests pin what held.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import type { CozeAuthEvent } from '../../src/core/session/types';
@@ -28,7 +28,7 @@ describe('hostile11: a stale in-flight entry shared with a session built on the 
   // Suspected cause: callbackRegistry.ts joinOrShare returns `entry.promise` to any host when the
   // entry's generation is stale; only its own host should get it, a stranger should complete on
   // its own (generation-0 answer) instead.
-  it('defect: the starter signed out mid-exchange; a session built on the callback page mounts then: it stays signing-in for good', async () => {
+  it('fixed: the starter signed out mid-exchange; a session built on the callback page mounts then: it stays signing-in for good', async () => {
     const model = fake.reset();
     const slow = gatedFetch();
     slow.hold();

@@ -5,9 +5,9 @@ import type { CallbackResult } from './types.js';
 // two <CozeCallback>s may mount, and a component may remount mid-exchange: each gets the same
 // promise, so a code is exchanged exactly once. While a callback's sign-in is on the wire another
 // session of the same client (a provider remounted with a new session, or a second provider) can
-// join it, once: the join waits for the exchange, then takes the sign-in it made, as long as that
-// is still the starting session's current one. Settled entries are dropped: by then the pending
-// sign-in is consumed, and a later replay of the URL is answered from the session's state.
+// join it, once: the join waits for the exchange, then ends as the starting session did. Settled
+// entries are dropped (a later replay of the URL is answered from the session's state), except
+// for a session built on the callback while its sign-in was pending, which may mount only later.
 
 /** A sign-in another session of this page started from its callback, as a joining session sees it. */
 export interface InFlightCallback {
@@ -26,9 +26,12 @@ interface Entry extends InFlightCallback {
 }
 
 const inFlight = new Map<string, Entry>();
+/** Every sign-in started from a callback of this page, answered or not: a session built on that callback may mount late. */
+const started = new Map<string, Entry>();
 
-function joinOrShare(entry: Entry, host: object, complete: (joined: InFlightCallback) => Promise<CallbackResult>): Promise<CallbackResult> {
-  if (entry.host === host || entry.generation !== entry.host.state.generation) return entry.promise;
+const joinable = (entry: Entry) => entry.generation === entry.host.state.generation;
+
+function joinOnce(entry: Entry, host: object, complete: (joined: InFlightCallback) => Promise<CallbackResult>): Promise<CallbackResult> {
   let joined = entry.joins.get(host);
   if (!joined) entry.joins.set(host, (joined = complete(entry)));
   return joined;
@@ -47,15 +50,25 @@ export function runOncePerCallback(
 ): Promise<CallbackResult> {
   const key = `${clientId} ${state}`;
   const existing = inFlight.get(key);
-  if (existing) return joinOrShare(existing, host, complete);
+  if (existing?.host === host) return existing.promise;
+  // Another session's: joined while it is that session's current sign-in; else this one's own answer.
+  if (existing && joinable(existing)) return joinOnce(existing, host, complete);
+  if (existing) return complete();
   const before = host.state.generation;
   const promise = complete();
   // A pending sign-in moves the generation before anything is awaited; a used URL does not.
   const generation = host.state.generation !== before ? host.state.generation : undefined;
-  inFlight.set(key, { clientId, url, state, host, generation, promise, joins: new WeakMap() });
+  const entry: Entry = { clientId, url, state, host, generation, promise, joins: new WeakMap() };
+  inFlight.set(key, entry);
+  if (generation !== undefined) started.set(key, entry);
   const forget = () => inFlight.delete(key);
   promise.then(forget, forget);
   return promise;
+}
+
+/** The sign-in started from callback `state` of `clientId` on this page, answered or not, if any. */
+export function startedSignIn(clientId: string, state: string): InFlightCallback | undefined {
+  return started.get(`${clientId} ${state}`);
 }
 
 /** This session's join of a sign-in of `clientId` that another session of this page is completing, if any. */
@@ -65,12 +78,13 @@ export function joinCallbackInFlight(
   complete: (joined: InFlightCallback) => Promise<CallbackResult>,
 ): Promise<CallbackResult> | undefined {
   for (const entry of inFlight.values()) {
-    if (entry.clientId === clientId && entry.generation === entry.host.state.generation) return joinOrShare(entry, host, complete);
+    if (entry.clientId === clientId && entry.host !== host && joinable(entry)) return joinOnce(entry, host, complete);
   }
   return undefined;
 }
 
-/** Forgets every callback in flight, as a new page load would: for test worlds that share one JavaScript realm. */
+/** Forgets every callback, as a new page load would: for test worlds that share one JavaScript realm. */
 export function forgetCallbacksInFlight(): void {
   inFlight.clear();
+  started.clear();
 }

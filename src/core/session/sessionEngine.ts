@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../clock.js';
 import { CozeAuthError } from '../errors.js';
 import { authorizationCodeGrantRequest, refreshTokenGrantRequest, type TokenClientContext } from '../protocol/tokenClient.js';
+import { authorizationResponseState } from '../protocol/callbackUrl.js';
 import type { TokenResponse } from '../protocol/tokenResponse.js';
 import type { StoredTokens } from '../storage/tokenStore.js';
 import { webLocks } from '../browser/lock.js';
@@ -17,7 +18,7 @@ import { RefreshScheduler } from './refreshScheduler.js';
 import { refreshDueAt, retryDelayMs, TIMER_TOLERANCE_MS } from './refreshPolicy.js';
 import { TabSync } from './tabSync.js';
 import type { CozeSession, SessionHost } from './CozeSession.js';
-import type { InFlightCallback } from './callbackRegistry.js';
+import { startedSignIn, type InFlightCallback } from './callbackRegistry.js';
 import type { CallbackResult, GetTokenOptions, LoginOptions, SignOutReason } from './types.js';
 import type { VaultLink } from './vaultLink.js';
 
@@ -170,14 +171,10 @@ export class SessionEngine {
     if (joined && generation !== undefined) return this.#joinedCallback(joined, generation);
     if (generation === 0) {
       // Built on this callback while its sign-in was pending, which another session of this page
-      // has since completed (or dropped): its sign-in, if this tab's storage holds it, is this one's.
-      const stored = this.#host.store.read();
-      if (stored && this.#isCurrent(0)) {
-        this.#expiry.learnFrom(stored);
-        this.#dispatch({ type: 'session-adopted', tokens: stored });
-        this.#host.emit({ type: 'signed-in', expiresAt: stored.expiresAt, source: 'this-tab' });
-        return { returnTo: '/', alreadySignedIn: true };
-      }
+      // has since started: this one ends as that one did (or does).
+      const state = authorizationResponseState(url);
+      const started = state ? startedSignIn(this.#host.config.clientId, state) : undefined;
+      if (started && started.host !== this.#host) return this.#joinedCallback(started, 0);
     }
     if (generation === undefined) {
       // No pending sign-in for it: a used callback URL. While the vault is still answering, this
@@ -225,20 +222,25 @@ export class SessionEngine {
    */
   async #joinedCallback(joined: InFlightCallback, generation: number): Promise<CallbackResult> {
     const owner = joined.host;
-    let result: CallbackResult;
-    try {
-      result = await joined.promise;
-    } catch (error) {
-      // Ended by a sign-out there (not a failure): signed out here too, without an error to show.
-      const ended = owner.state.generation !== joined.generation && owner.state.status === 'signed-out' && !owner.state.error;
-      if (ended && this.#isCurrent(generation)) this.#host.signOut('other-tab', undefined, false);
-      throw error;
+    const outcome = await joined.promise.then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+    const { status, tokens, error } = owner.state;
+    if (owner.state.generation !== joined.generation && status === 'signed-out' && !error) {
+      // The user signed out there (during the exchange or right after it): signed out here too,
+      // without an error to show, and with the same answer as there.
+      if (this.#isCurrent(generation)) this.#host.signOut('other-tab', undefined, false);
+      if ('error' in outcome) throw outcome.error;
+      return outcome.result;
     }
-    const { status, tokens } = owner.state;
+    if ('error' in outcome) throw outcome.error;
+    const { result } = outcome;
     const signedIn = status === 'signed-in' && owner.state.generation === joined.generation ? tokens : undefined;
     // Worker mode: the refresh token is in the vault. A vault per session (no SharedWorker) holds
     // only its own session's sign-in, so this one cannot take the other's: it ends, saying so.
     const vault = this.#worker && signedIn ? await this.#vaultLink().then(async (link) => (await link.restored, link), () => undefined) : undefined;
+    this.#releaseVault(); // an unmounted joiner does not keep the link it opened to look
     if (vault && signedIn && !vault.holds(signedIn.sessionId)) {
       throw new CozeAuthError('login_required', 'The sign-in completed in another session, whose token vault this one cannot use.');
     }
