@@ -24,7 +24,8 @@ const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));
 // too (5.96 kB) let a sign-out or another tab's sign-in made while the engine downloads be undone
 // (hostile review 8), so they stay in the shell. A session built while another session of its
 // client completes this page's callback (a provider remounted with a new session mid-exchange)
-// joins that sign-in instead of starting signed out, and ends as it did (hostile reviews 9–11): 0.26 kB, 6.34 kB. Issue 15's 5.5 kB is not met; what the rest costs,
+// joins that sign-in instead of starting signed out, ends as it did, and its sign-out ends it
+// (hostile reviews 9–12): 0.35 kB, 6.43 kB. Issue 15's 5.5 kB is not met; what the rest costs,
 // measured by taking each part out of the build: the early exchange with recognising the callback
 // 0.51 kB, the Chinese/English texts with detection and overrides 0.39 kB, the callback's error
 // notice 0.21 kB, validating a stored sign-in 0.11 kB, the bindings the lazy chunks share 0.10 kB.
@@ -37,20 +38,20 @@ export default [
     name: 'react-coze-auth — initial entry of an app using the provider, login button, callback and a token (oidc-client-ts stays lazy)',
     path: manifest.minimal.initial,
     gzip: true,
-    limit: '6.35 kB',
+    limit: '6.45 kB',
   },
   {
     name: 'react-coze-auth — initial: every export of the main entry',
     path: manifest.main.initial,
     gzip: true,
-    limit: '7.6 kB',
+    limit: '7.7 kB',
   },
   {
     name: 'react-coze-auth — total: initial + lazy chunks (session engine, sign-in flow with oidc-client-ts, error notice)',
     // Worker mode's chunk and the vault worker are downloaded only by apps that choose it: their own line below.
     path: [`${dir}/main/**/*.js`, `!${dir}/main/chunks/vaultLink-*.js`, `!${dir}/main/assets/vaultWorker-*.js`],
     gzip: true,
-    limit: '21.2 kB',
+    limit: '21.25 kB',
   },
   {
     name: "react-coze-auth — what tokenStorage: 'worker' adds: the vault link chunk and the vault worker script",

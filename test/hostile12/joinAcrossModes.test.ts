@@ -1,6 +1,7 @@
 // Hostile review 12: a join across token storage modes. A provider remounted with a new session
 // whose options changed (tokenStorage 'worker' → 'sessionStorage', e.g. a feature flag or a
 // fallback when the worker failed to start) while the old session's code exchange is in the vault.
+// `fixed:` tests failed against 4d411b0 and pass since.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { forgetCallbacksInFlight } from '../../src/core/session/callbackRegistry';
 import { CozeSession } from '../../src/core/session/CozeSession';
@@ -37,7 +38,7 @@ describe('hostile12: a page-mode session joins a sign-in completed in the token 
   // has no page-mode counterpart. Suspected cause: sessionEngine.ts #joinedCallback checks
   // `vault.holds()` only when the JOINER is in worker mode, never that a page-mode joiner can
   // hold what it adopts (tokens.refreshToken, or !vaultCanRefresh).
-  it('defect: the page-mode joiner adopts vault tokens it cannot renew: stuck refreshing, then session_expired while the vault holds the sign-in', async () => {
+  it('fixed: the page-mode joiner adopts vault tokens it cannot renew: stuck refreshing, then session_expired while the vault holds the sign-in', async () => {
     forgetCallbacksInFlight();
     const world = createWorld(START, { mode: 'shared', accessTokenTtlSeconds: 900 });
     const starter = world.openTab();

@@ -9,7 +9,7 @@ import { TokenStore, type StoredTokens } from '../storage/tokenStore.js';
 import { forgetPendingSignIn, hasPendingTransaction } from '../storage/transactionStorage.js';
 import type { TabLocks } from '../browser/lock.js';
 import type { TabChannel } from '../browser/tabChannel.js';
-import { joinCallbackInFlight, runOncePerCallback, type InFlightCallback } from './callbackRegistry.js';
+import { endCallbackSignIn, joinCallbackInFlight, runOncePerCallback, type InFlightCallback } from './callbackRegistry.js';
 import { chunkLoader, loadSignInFlow, reportListenerError, toCozeAuthError } from './sessionSupport.js';
 import { initialLifecycle, reduceShellAction, toAuthState, type LifecycleState, type ShellAction } from './lifecycle.js';
 import type { WakeEventSource } from './refreshScheduler.js';
@@ -307,17 +307,22 @@ export class CozeSession {
     // the mount that follows must not sign the user back in.
     const pending = host.pendingCallbackUrl;
     host.pendingCallbackUrl = undefined;
+    let endedThere: StoredTokens | undefined;
     if (pending) {
-      forgetPendingSignIn(host.options.transactionStorage, host.config.clientId, authorizationResponseState(pending) as string);
+      const state = authorizationResponseState(pending) as string;
+      forgetPendingSignIn(host.options.transactionStorage, host.config.clientId, state);
       stripCallbackFromAddressBar(pending); // nothing will handle it now: its code must not stay in the address bar
+      // Another session of this page may have started (or be about to start) the same sign-in.
+      endedThere = endCallbackSignIn(host, state);
     }
     if (this.#engine) {
       this.#engine.endSession('logout', undefined);
+      if (endedThere) this.#engine.announceSignOut(endedThere);
       return;
     }
     // Before the engine has arrived: sign out here at once, and tell other tabs once it is loaded
     // (however many tries its download takes).
-    this.#unannounced = { ended: host.signOut('logout', undefined) };
+    this.#unannounced = { ended: host.signOut('logout', undefined) ?? endedThere };
     void this.#loadEngine().catch(() => undefined);
   }
 

@@ -1,4 +1,5 @@
 import type { SessionHost } from './CozeSession.js';
+import type { StoredTokens } from '../storage/tokenStore.js';
 import type { CallbackResult } from './types.js';
 
 // One in-flight callback per client and state in this page. React StrictMode runs effects twice,
@@ -83,8 +84,30 @@ export function joinCallbackInFlight(
   return undefined;
 }
 
+/** Callbacks a sign-out dropped before any session of this page started their sign-in. */
+const dropped = new Set<string>();
+
+/**
+ * A session built on callback `state` signs out before it has handled it: the sign-in another
+ * session of this page started from it ends too (returns what ended, for other tabs to hear);
+ * if none has started it, it is dropped for every session built on it.
+ */
+export function endCallbackSignIn(host: SessionHost, state: string): StoredTokens | undefined {
+  const key = `${host.config.clientId} ${state}`;
+  const entry = started.get(key);
+  if (!entry) dropped.add(key);
+  else if (entry.host !== host && joinable(entry)) return entry.host.signOut('logout', undefined);
+  return undefined;
+}
+
+/** Whether a sign-out dropped callback `state` of `clientId` before anyone started it. */
+export function callbackDropped(clientId: string, state: string): boolean {
+  return dropped.has(`${clientId} ${state}`);
+}
+
 /** Forgets every callback, as a new page load would: for test worlds that share one JavaScript realm. */
 export function forgetCallbacksInFlight(): void {
   inFlight.clear();
   started.clear();
+  dropped.clear();
 }

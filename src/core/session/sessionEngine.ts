@@ -18,7 +18,7 @@ import { RefreshScheduler } from './refreshScheduler.js';
 import { refreshDueAt, retryDelayMs, TIMER_TOLERANCE_MS } from './refreshPolicy.js';
 import { TabSync } from './tabSync.js';
 import type { CozeSession, SessionHost } from './CozeSession.js';
-import { startedSignIn, type InFlightCallback } from './callbackRegistry.js';
+import { callbackDropped, startedSignIn, type InFlightCallback } from './callbackRegistry.js';
 import type { CallbackResult, GetTokenOptions, LoginOptions, SignOutReason } from './types.js';
 import type { VaultLink } from './vaultLink.js';
 
@@ -172,8 +172,13 @@ export class SessionEngine {
     if (generation === 0) {
       // Built on this callback while its sign-in was pending, which another session of this page
       // has since started: this one ends as that one did (or does).
-      const state = authorizationResponseState(url);
-      const started = state ? startedSignIn(this.#host.config.clientId, state) : undefined;
+      const state = authorizationResponseState(url) ?? '';
+      if (callbackDropped(this.#host.config.clientId, state)) {
+        // Dropped by a sign-out in another session of this page before anyone started it.
+        this.#host.signOut('logout', undefined, false);
+        throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
+      }
+      const started = startedSignIn(this.#host.config.clientId, state);
       if (started && started.host !== this.#host) return this.#joinedCallback(started, 0);
     }
     if (generation === undefined) {
@@ -227,33 +232,36 @@ export class SessionEngine {
       (error: unknown) => ({ error }),
     );
     const { status, tokens, error } = owner.state;
-    if (owner.state.generation !== joined.generation && status === 'signed-out' && !error) {
-      // The user signed out there (during the exchange or right after it): signed out here too,
-      // without an error to show, and with the same answer as there.
-      if (this.#isCurrent(generation)) this.#host.signOut('other-tab', undefined, false);
-      if ('error' in outcome) throw outcome.error;
-      return outcome.result;
+    if ('error' in outcome) {
+      // Ended there by a sign-out (not a failure): signed out here too, without an error to show.
+      const signedOut = owner.state.generation !== joined.generation && status === 'signed-out' && !error;
+      if (signedOut && this.#isCurrent(generation)) this.#host.signOut('other-tab', undefined, false);
+      throw outcome.error;
     }
-    if ('error' in outcome) throw outcome.error;
     const { result } = outcome;
-    const signedIn = status === 'signed-in' && owner.state.generation === joined.generation ? tokens : undefined;
     // Worker mode: the refresh token is in the vault. A vault per session (no SharedWorker) holds
-    // only its own session's sign-in, so this one cannot take the other's: it ends, saying so.
-    const vault = this.#worker && signedIn ? await this.#vaultLink().then(async (link) => (await link.restored, link), () => undefined) : undefined;
+    // only its own session's sign-in; looking waits for the vault's answer.
+    const vault = this.#worker && tokens ? await this.#vaultLink().then(async (link) => (await link.restored, link), () => undefined) : undefined;
     this.#releaseVault(); // an unmounted joiner does not keep the link it opened to look
-    if (vault && signedIn && !vault.holds(signedIn.sessionId)) {
-      throw new CozeAuthError('login_required', 'The sign-in completed in another session, whose token vault this one cannot use.');
+    if (!this.#isCurrent(generation)) {
+      // Signed out here (or signed in otherwise) meanwhile: the user's sign-out wins there too.
+      if (this.#host.state.status === 'signed-in') return { returnTo: result.returnTo, alreadySignedIn: true };
+      if (status === 'signed-in' && this.#host.state.status === 'signed-out') this.announceSignOut(owner.signOut('logout', undefined));
+      throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
     }
-    if (signedIn && this.#isCurrent(generation)) {
-      this.#expiry.learnFrom(signedIn);
-      this.#persist(signedIn); // this session's own storage may differ (its options changed)
-      this.#dispatch({ type: 'signed-in', generation, tokens: signedIn });
-      this.#host.emit({ type: 'signed-in', expiresAt: signedIn.expiresAt, source: 'this-tab' });
+    if (status !== 'signed-in' || !tokens) {
+      // The sign-in landed there and has ended since (a sign-out, a refused refresh): so it has here.
+      this.#host.signOut('other-tab', error, false);
       return result;
     }
-    if (this.#host.state.status === 'signed-in') return { returnTo: result.returnTo, alreadySignedIn: true };
-    if (signedIn && this.#host.state.status === 'signed-out') this.announceSignOut(joined.host.signOut('logout', undefined));
-    throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
+    // It lives on there (refreshed, perhaps): it becomes this one's, if this one can renew it.
+    const renewable = this.#worker ? vault?.holds(tokens.sessionId) === true : owner.options.tokenStorage !== 'worker';
+    if (!renewable) throw new CozeAuthError('login_required', 'The sign-in completed in another session, whose token vault this one cannot use.');
+    this.#expiry.learnFrom(tokens);
+    this.#persist(tokens); // this session's own storage may differ (its options changed)
+    this.#dispatch({ type: 'signed-in', generation, tokens });
+    this.#host.emit({ type: 'signed-in', expiresAt: tokens.expiresAt, source: 'this-tab' });
+    return result;
   }
 
   // ── tokens ────────────────────────────────────────────────────────────────
