@@ -3,6 +3,7 @@
 // (callbackRegistry.endCallbackSignIn → the starter HOST's signOut, not its engine's endSession).
 // Page mode against the fake Coze behind MSW; two sessions of one page share one tab bus (two
 // BroadcastChannel instances of one page hear each other, as real ones do).
+// `fixed:` tests failed against 82c0bb3 and pass since; `held:` tests pin what held.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import type { TabMessage } from '../../src/core/browser/tabChannel';
@@ -40,7 +41,7 @@ describe('hostile13: a generation-0 session’s logout() ends the starter’s si
   // on the second announcement, another `signed-out`).
   // Suspected cause: callbackRegistry.endCallbackSignIn calls `entry.host.signOut` instead of the
   // starter engine's endSession (no #endedSessions entry, no releaseRotation, no retry reset).
-  it('defect: storage that cannot delete: the starter re-adopts the sign-in the second session’s logout ended (signed-in event after sign-out)', async () => {
+  it('fixed: storage that cannot delete: the starter re-adopts the sign-in the second session’s logout ended (signed-in event after sign-out)', async () => {
     const model = fake.reset();
     await landOnCallback(model, '/after');
     const items = new Map<string, string>();

@@ -3,6 +3,7 @@
 // is NOW" (SessionEngine#joinedCallback). A starter that has UNMOUNTED (the callback route's
 // provider, gone once it sent the user to returnTo) no longer listens to other tabs: its state is
 // frozen, not current. localStorage (shared) mode, a tab bus and Web Locks as real tabs have.
+// `fixed:` tests failed against 82c0bb3 and pass since; `held:` tests pin what held.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import type { CozeAuthEvent } from '../../src/core/session/types';
@@ -51,7 +52,7 @@ describe('hostile13: a late generation-0 session joins a starter that has unmoun
   // Suspected cause: sessionEngine.ts #joinedCallback trusts `owner.state` as current although
   // the owner's engine is stopped (not listening to tabs or storage), and #persist writes it into
   // shared storage without re-reading what storage says now (no #syncFromStorage / ended check).
-  it('defect: the user signed out in another tab; the late session writes the ended sign-in back to localStorage', async () => {
+  it('fixed: the user signed out in another tab; the late session writes the ended sign-in back to localStorage', async () => {
     const { late, other, options } = await pageWithUnmountedStarter();
     other.logout();
     await settle();
@@ -78,7 +79,7 @@ describe('hostile13: a late generation-0 session joins a starter that has unmoun
   // have been adopted (#refreshFailed) and the user stayed signed in.
   // Suspected cause: as above — #joinedCallback takes a stopped owner's frozen tokens as current
   // and #persist overwrites newer shared storage (no adoption rule, no rotation check).
-  it('defect: another tab rotated the tokens and closed; the late session overwrites them with the rotated-out ones, then its refresh ends the sign-in (invalid_grant)', async () => {
+  it('fixed: another tab rotated the tokens and closed; the late session overwrites them with the rotated-out ones, then its refresh ends the sign-in (invalid_grant)', async () => {
     const { model, late, other, starter } = await pageWithUnmountedStarter();
     const rotated = await other.refresh();
     await settle();

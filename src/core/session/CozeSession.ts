@@ -61,6 +61,8 @@ export interface SessionHost {
   emit(event: CozeAuthEvent): void;
   /** Signs this tab out: its storage (unless `clearStorage` is false), one transition, one event. Returns the tokens that ended. */
   signOut(reason: SignOutReason, error: CozeAuthError | undefined, clearStorage?: boolean): StoredTokens | undefined;
+  /** The session's own `logout()`: a sign-out made in another session of this page ends this one's sign-in as the user's would. */
+  logout(): void;
 }
 
 /**
@@ -130,6 +132,7 @@ export class CozeSession {
         if (ended || error) this.#host.emit({ type: 'signed-out', reason, error });
         return ended;
       },
+      logout: () => this.logout(),
     };
     if (loadSessionEngine.loaded) this.#engine = this.#createEngine(loadSessionEngine.loaded);
     // In a browser the engine's download starts now and overlaps the app's first render (and the
@@ -307,22 +310,20 @@ export class CozeSession {
     // the mount that follows must not sign the user back in.
     const pending = host.pendingCallbackUrl;
     host.pendingCallbackUrl = undefined;
-    let endedThere: StoredTokens | undefined;
     if (pending) {
       const state = authorizationResponseState(pending) as string;
       forgetPendingSignIn(host.options.transactionStorage, host.config.clientId, state);
       stripCallbackFromAddressBar(pending); // nothing will handle it now: its code must not stay in the address bar
       // Another session of this page may have started (or be about to start) the same sign-in.
-      endedThere = endCallbackSignIn(host, state);
+      endCallbackSignIn(host, state);
     }
     if (this.#engine) {
       this.#engine.endSession('logout', undefined);
-      if (endedThere) this.#engine.announceSignOut(endedThere);
       return;
     }
     // Before the engine has arrived: sign out here at once, and tell other tabs once it is loaded
     // (however many tries its download takes).
-    this.#unannounced = { ended: host.signOut('logout', undefined) ?? endedThere };
+    this.#unannounced = { ended: host.signOut('logout', undefined) };
     void this.#loadEngine().catch(() => undefined);
   }
 

@@ -1,5 +1,4 @@
 import type { SessionHost } from './CozeSession.js';
-import type { StoredTokens } from '../storage/tokenStore.js';
 import type { CallbackResult } from './types.js';
 
 // One in-flight callback per client and state in this page. React StrictMode runs effects twice,
@@ -89,15 +88,14 @@ const dropped = new Set<string>();
 
 /**
  * A session built on callback `state` signs out before it has handled it: the sign-in another
- * session of this page started from it ends too (returns what ended, for other tabs to hear);
- * if none has started it, it is dropped for every session built on it.
+ * session of this page started from it ends there too, as that session's own logout() would end
+ * it; if none has started it, it is dropped for every session built on it.
  */
-export function endCallbackSignIn(host: SessionHost, state: string): StoredTokens | undefined {
+export function endCallbackSignIn(host: SessionHost, state: string): void {
   const key = `${host.config.clientId} ${state}`;
   const entry = started.get(key);
   if (!entry) dropped.add(key);
-  else if (entry.host !== host && joinable(entry)) return entry.host.signOut('logout', undefined);
-  return undefined;
+  else if (entry.host !== host && joinable(entry)) entry.host.logout();
 }
 
 /** Whether a sign-out dropped callback `state` of `clientId` before anyone started it. */

@@ -246,7 +246,7 @@ export class SessionEngine {
     if (!this.#isCurrent(generation)) {
       // Signed out here (or signed in otherwise) meanwhile: the user's sign-out wins there too.
       if (this.#host.state.status === 'signed-in') return { returnTo: result.returnTo, alreadySignedIn: true };
-      if (status === 'signed-in' && this.#host.state.status === 'signed-out') this.announceSignOut(owner.signOut('logout', undefined));
+      if (status === 'signed-in' && this.#host.state.status === 'signed-out') owner.logout();
       throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
     }
     if (status !== 'signed-in' || !tokens) {
@@ -257,10 +257,19 @@ export class SessionEngine {
     // It lives on there (refreshed, perhaps): it becomes this one's, if this one can renew it.
     const renewable = this.#worker ? vault?.holds(tokens.sessionId) === true : owner.options.tokenStorage !== 'worker';
     if (!renewable) throw new CozeAuthError('login_required', 'The sign-in completed in another session, whose token vault this one cannot use.');
-    this.#expiry.learnFrom(tokens);
-    this.#persist(tokens); // this session's own storage may differ (its options changed)
-    this.#dispatch({ type: 'signed-in', generation, tokens });
-    this.#host.emit({ type: 'signed-in', expiresAt: tokens.expiresAt, source: 'this-tab' });
+    // Storage shared by tabs says what holds now: the other session may have stopped listening
+    // (unmounted) before another tab rotated the tokens or signed out.
+    const shared = this.#host.store.sharedAcrossTabs && owner.store.sharedAcrossTabs;
+    const stored = shared ? this.#host.store.read() : tokens;
+    if (!stored && !this.#host.store.lastReadFailed) {
+      this.#host.signOut('other-tab', undefined, false);
+      return result;
+    }
+    const adopted = stored && !this.#endedSessions.has(stored.sessionId) ? stored : tokens;
+    this.#expiry.learnFrom(adopted);
+    if (adopted === tokens && !shared) this.#persist(adopted); // this session's own storage may differ (its options changed)
+    this.#dispatch({ type: 'signed-in', generation, tokens: adopted });
+    this.#host.emit({ type: 'signed-in', expiresAt: adopted.expiresAt, source: 'this-tab' });
     return result;
   }
 
