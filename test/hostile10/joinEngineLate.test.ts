@@ -41,7 +41,9 @@ describe('hostile10: joining before the engine arrives', () => {
     expect(joiner.getSnapshot().status).toBe('signed-out');
     expect(sessionStorage.getItem(TOKENS_KEY)).toBeNull();
     expect(events.filter((event) => event.type === 'signed-in')).toEqual([]);
-    expect(model.counters.tokenExchange).toBe(1);
+    // At most once: since hostile review 14 the joiner's sign-out reaches the owner at once, whose
+    // pending exchange is then dropped unspent when its engine arrives (it was 1, spent then discarded).
+    expect(model.counters.tokenExchange).toBeLessThanOrEqual(1);
   });
 
   it('held: the engine chunk fails for owner and joiner alike: both signed out with the one network_error, one error event each', async () => {

@@ -2,6 +2,7 @@
 // fae4304): "when both use storage shared by tabs, what that storage holds now". The starter (the
 // callback route's provider) signed in and unmounted: its state is frozen. Page mode, fake Coze
 // behind MSW, a tab bus and Web Locks as real tabs have.
+// `fixed:` tests failed against fae4304 and pass since; `held:` tests pin what held.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import type { CozeAuthEvent } from '../../src/core/session/types';
@@ -52,7 +53,7 @@ describe('hostile14: the late join when starter and joiner do not both share sto
   // Suspected cause: sessionEngine.ts #joinedCallback reads "what storage holds now" only when
   // BOTH stores are shared; it should read the OWNER's shared store (owner.store.read()) whenever
   // the owner's store is shared, whatever the joiner's own storage is.
-  it('defect: starter in localStorage, late joiner in sessionStorage: the sign-out made in another tab is undone by the join', async () => {
+  it('fixed: starter in localStorage, late joiner in sessionStorage: the sign-out made in another tab is undone by the join', async () => {
     const { late, other } = await pageWithUnmountedStarter('sessionStorage');
     other.logout();
     await settle();
@@ -70,7 +71,7 @@ describe('hostile14: the late join when starter and joiner do not both share sto
   // The late sessionStorage joiner adopts rotation 0 (the unmounted starter's frozen tokens); its
   // first refresh spends the refresh token Coze has rotated out.
   // Suspected cause: as above (frozen owner tokens adopted when only the owner's storage is shared).
-  it('defect: starter in localStorage, late joiner in sessionStorage: the joiner adopts a rotated-out refresh token and its refresh is refused', async () => {
+  it('fixed: starter in localStorage, late joiner in sessionStorage: the joiner adopts a rotated-out refresh token and its refresh is refused', async () => {
     const { model, late, other, unmountOther } = await pageWithUnmountedStarter('sessionStorage');
     await other.refresh();
     await settle();
@@ -96,7 +97,7 @@ describe('hostile14: the late join when starter and joiner do not both share sto
   // situation (another tab's sign-in adopted while its code was exchanged) as `alreadySignedIn: true`.
   // Suspected cause: #joinedCallback adopts `stored` without comparing stored.sessionId with the
   // sign-in the callback produced (tokens.sessionId), and always emits source 'this-tab'.
-  it('defect: storage holds a different sign-in made in another tab: the late session reports it as its callback’s own (this-tab, alreadySignedIn false)', async () => {
+  it('fixed: storage holds a different sign-in made in another tab: the late session reports it as its callback’s own (this-tab, alreadySignedIn false)', async () => {
     const { model, late, other, sessionId, options } = await pageWithUnmountedStarter('localStorage');
     other.logout();
     await settle();

@@ -2,6 +2,7 @@
 // another session's sign-in through that session's own logout(). Attacks on re-entrancy: loops,
 // doubled `signed-out` events, doubled announcements to other tabs. Page mode, localStorage, one
 // tab bus for the page's sessions and a third "tab".
+// `fixed:` tests failed against fae4304 and pass since; `held:` tests pin what held.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import type { TabMessage } from '../../src/core/browser/tabChannel';
@@ -68,7 +69,7 @@ describe('hostile14: one sign-out ending another session’s sign-in', () => {
   // sign-in: sessionEngine #joinedCallback's "signed in otherwise meanwhile" branch cannot tell an
   // adoption of THIS very sign-in (tokens.sessionId, via the tab channel/storage event) from an
   // unrelated one, and the starter's engine (unmounted) is never told to end it.
-  it('defect: the starter unmounts mid-exchange, a joiner signs out while the code is on the wire: the sign-in lands anyway in every tab and in storage', async () => {
+  it('fixed: the starter unmounts mid-exchange, a joiner signs out while the code is on the wire: the sign-in lands anyway in every tab and in storage', async () => {
     const model = fake.reset();
     const bus = createTabBus();
     const lock = createTestTabLocks();

@@ -310,13 +310,13 @@ export class CozeSession {
     // the mount that follows must not sign the user back in.
     const pending = host.pendingCallbackUrl;
     host.pendingCallbackUrl = undefined;
+    const state = pending ? (authorizationResponseState(pending) as string) : undefined;
     if (pending) {
-      const state = authorizationResponseState(pending) as string;
-      forgetPendingSignIn(host.options.transactionStorage, host.config.clientId, state);
+      forgetPendingSignIn(host.options.transactionStorage, host.config.clientId, state as string);
       stripCallbackFromAddressBar(pending); // nothing will handle it now: its code must not stay in the address bar
-      // Another session of this page may have started (or be about to start) the same sign-in.
-      endCallbackSignIn(host, state);
     }
+    // A sign-in another session of this page started from that callback, or that this one joined, ends too.
+    endCallbackSignIn(host, state);
     if (this.#engine) {
       this.#engine.endSession('logout', undefined);
       return;

@@ -18,9 +18,12 @@ export interface InFlightCallback {
   /** The starting session's generation for this sign-in (none for a used URL: nothing to join). */
   readonly generation: number | undefined;
   readonly promise: Promise<CallbackResult>;
+  /** The id of the sign-in it made, once answered (the starter's session id then). */
+  readonly sessionId: string | undefined;
 }
 
 interface Entry extends InFlightCallback {
+  sessionId: string | undefined;
   readonly clientId: string;
   readonly joins: WeakMap<object, Promise<CallbackResult>>;
 }
@@ -58,11 +61,14 @@ export function runOncePerCallback(
   const promise = complete();
   // A pending sign-in moves the generation before anything is awaited; a used URL does not.
   const generation = host.state.generation !== before ? host.state.generation : undefined;
-  const entry: Entry = { clientId, url, state, host, generation, promise, joins: new WeakMap() };
+  const entry: Entry = { clientId, url, state, host, generation, promise, sessionId: undefined, joins: new WeakMap() };
   inFlight.set(key, entry);
   if (generation !== undefined) started.set(key, entry);
   const forget = () => inFlight.delete(key);
-  promise.then(forget, forget);
+  promise.then(() => {
+    forget();
+    entry.sessionId = host.state.tokens?.sessionId;
+  }, forget);
   return promise;
 }
 
@@ -87,15 +93,18 @@ export function joinCallbackInFlight(
 const dropped = new Set<string>();
 
 /**
- * A session built on callback `state` signs out before it has handled it: the sign-in another
- * session of this page started from it ends there too, as that session's own logout() would end
- * it; if none has started it, it is dropped for every session built on it.
+ * A session signs out: the sign-ins other sessions of this page started from a callback it was
+ * built on (`state`, not handled yet) or that it joined end there too, as those sessions' own
+ * logout() would end them, before their answers can be stored. A callback `state` nobody has
+ * started is dropped for every session built on it.
  */
-export function endCallbackSignIn(host: SessionHost, state: string): void {
-  const key = `${host.config.clientId} ${state}`;
-  const entry = started.get(key);
-  if (!entry) dropped.add(key);
-  else if (entry.host !== host && joinable(entry)) entry.host.logout();
+export function endCallbackSignIn(host: SessionHost, state: string | undefined): void {
+  const { clientId } = host.config;
+  if (state !== undefined && !started.has(`${clientId} ${state}`)) dropped.add(`${clientId} ${state}`);
+  for (const entry of started.values()) {
+    const mine = entry.clientId === clientId && (entry.state === state || entry.joins.has(host));
+    if (mine && entry.host !== host && joinable(entry)) entry.host.logout();
+  }
 }
 
 /** Whether a sign-out dropped callback `state` of `clientId` before anyone started it. */

@@ -257,20 +257,22 @@ export class SessionEngine {
     // It lives on there (refreshed, perhaps): it becomes this one's, if this one can renew it.
     const renewable = this.#worker ? vault?.holds(tokens.sessionId) === true : owner.options.tokenStorage !== 'worker';
     if (!renewable) throw new CozeAuthError('login_required', 'The sign-in completed in another session, whose token vault this one cannot use.');
-    // Storage shared by tabs says what holds now: the other session may have stopped listening
-    // (unmounted) before another tab rotated the tokens or signed out.
-    const shared = this.#host.store.sharedAcrossTabs && owner.store.sharedAcrossTabs;
-    const stored = shared ? this.#host.store.read() : tokens;
-    if (!stored && !this.#host.store.lastReadFailed) {
+    // The other session's storage, if tabs share it, says what holds now: that session may have
+    // stopped listening (unmounted) before another tab rotated the tokens or signed out.
+    const shared = owner.store.sharedAcrossTabs;
+    const stored = shared ? owner.store.read() : tokens;
+    if (!stored && !owner.store.lastReadFailed) {
       this.#host.signOut('other-tab', undefined, false);
       return result;
     }
     const adopted = stored && !this.#endedSessions.has(stored.sessionId) ? stored : tokens;
+    // Another tab's sign-in since (the callback's ended there): held here, but not as this callback's.
+    const ours = adopted.sessionId === joined.sessionId;
     this.#expiry.learnFrom(adopted);
-    if (adopted === tokens && !shared) this.#persist(adopted); // this session's own storage may differ (its options changed)
+    if (!(shared && this.#host.store.sharedAcrossTabs)) this.#persist(adopted); // this session's own storage may differ (its options changed)
     this.#dispatch({ type: 'signed-in', generation, tokens: adopted });
-    this.#host.emit({ type: 'signed-in', expiresAt: adopted.expiresAt, source: 'this-tab' });
-    return result;
+    this.#host.emit({ type: 'signed-in', expiresAt: adopted.expiresAt, source: ours ? 'this-tab' : 'other-tab' });
+    return ours ? result : { returnTo: result.returnTo, alreadySignedIn: true };
   }
 
   // ── tokens ────────────────────────────────────────────────────────────────
