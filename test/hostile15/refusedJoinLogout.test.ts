@@ -3,6 +3,7 @@
 // entry keeps the joiner for good, and the entry stays joinable as long as the starter's
 // generation has not moved; endCallbackSignIn then calls the starter's logout() for a sign-in the
 // joiner never held.
+// `fixed:` tests failed against a6beaf2 and pass since.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { forgetCallbacksInFlight } from '../../src/core/session/callbackRegistry';
 import { CozeSession } from '../../src/core/session/CozeSession';
@@ -38,7 +39,7 @@ describe('hostile15: logout() of a joiner that never got the joined sign-in', ()
   // tab. Suspected cause: callbackRegistry.endCallbackSignIn treats `entry.joins.has(host)` as
   // "this session holds that sign-in"; a refused (or failed) join stays in `joins` and the entry
   // stays joinable while the starter's generation is unchanged.
-  it('defect: a page-mode joiner refused the vault sign-in signs out: the worker-mode provider it never shared a sign-in with is signed out', async () => {
+  it('fixed: a page-mode joiner refused the vault sign-in signs out: the worker-mode provider it never shared a sign-in with is signed out', async () => {
     forgetCallbacksInFlight();
     const world = createWorld(START, { mode: 'shared', accessTokenTtlSeconds: 900 });
     const starter = world.openTab();
@@ -76,7 +77,7 @@ describe('hostile15: logout() of a joiner that never got the joined sign-in', ()
   // Suspected cause: endCallbackSignIn's `joinable(entry)` is generation equality only; a
   // failed sign-in keeps the generation (reduceShellAction 'sign-in-failed'), so the joiner's
   // logout reaches a starter with no sign-in to end.
-  it('defect: the starter’s exchange failed; the joiner’s logout() wipes the starter’s error', async () => {
+  it('fixed: the starter’s exchange failed; the joiner’s logout() wipes the starter’s error', async () => {
     const model = fake.reset();
     const bus = createTabBus();
     const gate = gatedFetch();

@@ -102,8 +102,10 @@ export function endCallbackSignIn(host: SessionHost, state: string | undefined):
   const { clientId } = host.config;
   if (state !== undefined && !started.has(`${clientId} ${state}`)) dropped.add(`${clientId} ${state}`);
   for (const entry of started.values()) {
-    const mine = entry.clientId === clientId && (entry.state === state || entry.joins.has(host));
-    if (mine && entry.host !== host && joinable(entry)) entry.host.logout();
+    if (entry.clientId !== clientId || entry.host === host || !joinable(entry) || entry.host.state.status === 'signed-out') continue;
+    // A join counts while it waits, and once answered only if it took that sign-in (not refused).
+    const joined = entry.joins.has(host) && (inFlight.get(`${clientId} ${entry.state}`) === entry || host.state.tokens?.sessionId === entry.sessionId);
+    if (entry.state === state || joined) entry.host.logout();
   }
 }
 
