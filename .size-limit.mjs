@@ -25,7 +25,7 @@ const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));
 // (hostile review 8), so they stay in the shell. A session built while another session of its
 // client completes this page's callback (a provider remounted with a new session mid-exchange)
 // joins that sign-in instead of starting signed out, ends as it did, and its sign-out ends it
-// (hostile reviews 9–15): 0.43 kB, 6.51 kB. Issue 15's 5.5 kB is not met; what the rest costs,
+// (hostile reviews 9–16): 0.48 kB, 6.56 kB. Issue 15's 5.5 kB is not met; what the rest costs,
 // measured by taking each part out of the build: the early exchange with recognising the callback
 // 0.51 kB, the Chinese/English texts with detection and overrides 0.39 kB, the callback's error
 // notice 0.21 kB, validating a stored sign-in 0.11 kB, the bindings the lazy chunks share 0.10 kB.
@@ -38,20 +38,20 @@ export default [
     name: 'react-coze-auth — initial entry of an app using the provider, login button, callback and a token (oidc-client-ts stays lazy)',
     path: manifest.minimal.initial,
     gzip: true,
-    limit: '6.55 kB',
+    limit: '6.6 kB',
   },
   {
     name: 'react-coze-auth — initial: every export of the main entry',
     path: manifest.main.initial,
     gzip: true,
-    limit: '7.8 kB',
+    limit: '7.85 kB',
   },
   {
     name: 'react-coze-auth — total: initial + lazy chunks (session engine, sign-in flow with oidc-client-ts, error notice)',
     // Worker mode's chunk and the vault worker are downloaded only by apps that choose it: their own line below.
     path: [`${dir}/main/**/*.js`, `!${dir}/main/chunks/vaultLink-*.js`, `!${dir}/main/assets/vaultWorker-*.js`],
     gzip: true,
-    limit: '21.45 kB',
+    limit: '21.5 kB',
   },
   {
     name: "react-coze-auth — what tokenStorage: 'worker' adds: the vault link chunk and the vault worker script",

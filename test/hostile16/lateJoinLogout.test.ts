@@ -4,6 +4,7 @@
 // entry's `joins` never records it. Separate storages and separate tab buses: only the callback registry
 // connects the two sessions (as in hostile15's unrelatedLogout).
 // (On one shared channel the sign-out announcement reaches the first session: this passes then.)
+// `fixed:` tests failed against 16cad5f and pass since; `held:` tests pin what held.
 import { afterEach, describe, expect, it } from 'vitest';
 import { forgetCallbacksInFlight } from '../../src/core/session/callbackRegistry';
 import { CozeSession } from '../../src/core/session/CozeSession';
@@ -31,7 +32,7 @@ describe('hostile16: sign-out after a late (generation-0) join took the sign-in'
   // #joinedCallback(startedSignIn(...), 0)) never records the joiner in the entry's `joins`, and
   // CozeSession#completeCallback cleared `pendingCallbackUrl`, so endCallbackSignIn(host,
   // undefined) matches neither `entry.state === state` nor `joined`.
-  it('defect: the late session took the sign-in and signs out: the first session (same sign-in) stays signed in and stored', async () => {
+  it('fixed: the late session took the sign-in and signs out: the first session (same sign-in) stays signed in and stored', async () => {
     const model = fake.reset();
     await landOnCallback(model, '/after');
     const firstItems = new Map<string, string>();

@@ -4,6 +4,7 @@
 // the joiner's generation has moved and its join can never give it that sign-in any more
 // (#joinedCallback answers `alreadySignedIn` / not current). Separate storages, no tab bus: only the
 // callback registry connects the two sessions.
+// `fixed:` tests failed against 16cad5f and pass since; `held:` tests pin what held.
 import { afterEach, describe, expect, it } from 'vitest';
 import { forgetCallbacksInFlight } from '../../src/core/session/callbackRegistry';
 import { CozeSession } from '../../src/core/session/CozeSession';
@@ -66,7 +67,7 @@ describe('hostile16: a join superseded by the joiner’s own sign-in', () => {
   // `inFlight.get(key) === entry` as a waiting join without checking that the join is still the
   // joiner's current sign-in (its generation has moved since it joined: a superseded join shares
   // nothing, like a refused one).
-  it('defect: the joiner signs in on its own, then signs out while the starter’s code is on the wire: the starter’s sign-in is ended', async () => {
+  it('fixed: the joiner signs in on its own, then signs out while the starter’s code is on the wire: the starter’s sign-in is ended', async () => {
     const { gate, starter, starterEvents, joiner, started, joined } = await joinerWithItsOwnSignIn();
     joiner.logout();
     await gate.release();

@@ -25,7 +25,14 @@ export interface InFlightCallback {
 interface Entry extends InFlightCallback {
   sessionId: string | undefined;
   readonly clientId: string;
-  readonly joins: WeakMap<object, Promise<CallbackResult>>;
+  /** Each joining session's join: its promise, the generation it joined at, whether it still waits. */
+  readonly joins: WeakMap<SessionHost, Join>;
+}
+
+interface Join {
+  readonly promise: Promise<CallbackResult>;
+  readonly generation: number;
+  waiting: boolean;
 }
 
 const inFlight = new Map<string, Entry>();
@@ -34,10 +41,15 @@ const started = new Map<string, Entry>();
 
 const joinable = (entry: Entry) => entry.generation === entry.host.state.generation;
 
-function joinOnce(entry: Entry, host: object, complete: (joined: InFlightCallback) => Promise<CallbackResult>): Promise<CallbackResult> {
-  let joined = entry.joins.get(host);
-  if (!joined) entry.joins.set(host, (joined = complete(entry)));
-  return joined;
+function joinOnce(entry: Entry, host: SessionHost, complete: (joined: InFlightCallback) => Promise<CallbackResult>): Promise<CallbackResult> {
+  let join = entry.joins.get(host);
+  if (!join) {
+    const joined: Join = { promise: complete(entry), generation: host.state.generation, waiting: true };
+    const end = () => void (joined.waiting = false);
+    joined.promise.then(end, end);
+    entry.joins.set(host, (join = joined));
+  }
+  return join.promise;
 }
 
 /**
@@ -57,6 +69,9 @@ export function runOncePerCallback(
   // Another session's: joined while it is that session's current sign-in; else this one's own answer.
   if (existing && joinable(existing)) return joinOnce(existing, host, complete);
   if (existing) return complete();
+  // Built on this callback while it was pending and mounted after another session answered it.
+  const late = started.get(key);
+  if (late && late.host !== host && host.state.status === 'signing-in' && host.state.generation === 0) return joinOnce(late, host, complete);
   const before = host.state.generation;
   const promise = complete();
   // A pending sign-in moves the generation before anything is awaited; a used URL does not.
@@ -70,11 +85,6 @@ export function runOncePerCallback(
     entry.sessionId = host.state.tokens?.sessionId;
   }, forget);
   return promise;
-}
-
-/** The sign-in started from callback `state` of `clientId` on this page, answered or not, if any. */
-export function startedSignIn(clientId: string, state: string): InFlightCallback | undefined {
-  return started.get(`${clientId} ${state}`);
 }
 
 /** This session's join of a sign-in of `clientId` that another session of this page is completing, if any. */
@@ -104,8 +114,11 @@ export function endCallbackSignIn(host: SessionHost, state: string | undefined):
   for (const entry of started.values()) {
     if (entry.clientId !== clientId || entry.host === host || !joinable(entry) || entry.host.state.status === 'signed-out') continue;
     // A join counts while it waits, and once answered only if it took that sign-in (not refused).
-    const joined = entry.joins.has(host) && (inFlight.get(`${clientId} ${entry.state}`) === entry || host.state.tokens?.sessionId === entry.sessionId);
-    if (entry.state === state || joined) entry.host.logout();
+    // It shares a sign-in it joined while the join waits (not superseded by a sign-in of its own),
+    // and once answered if it holds it (taken, not refused).
+    const join = entry.joins.get(host);
+    const shares = join && (join.waiting ? join.generation === host.state.generation : host.state.tokens?.sessionId === entry.sessionId);
+    if (entry.state === state || shares) entry.host.logout();
   }
 }
 

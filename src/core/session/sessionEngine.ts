@@ -18,7 +18,7 @@ import { RefreshScheduler } from './refreshScheduler.js';
 import { refreshDueAt, retryDelayMs, TIMER_TOLERANCE_MS } from './refreshPolicy.js';
 import { TabSync } from './tabSync.js';
 import type { CozeSession, SessionHost } from './CozeSession.js';
-import { callbackDropped, startedSignIn, type InFlightCallback } from './callbackRegistry.js';
+import { callbackDropped, type InFlightCallback } from './callbackRegistry.js';
 import type { CallbackResult, GetTokenOptions, LoginOptions, SignOutReason } from './types.js';
 import type { VaultLink } from './vaultLink.js';
 
@@ -169,17 +169,11 @@ export class SessionEngine {
   /** Exchanges the code of a callback the shell has started (state recognised, URL already cleaned). */
   async completeCallback(url: string, generation: number | undefined, joined?: InFlightCallback): Promise<CallbackResult> {
     if (joined && generation !== undefined) return this.#joinedCallback(joined, generation);
-    if (generation === 0) {
-      // Built on this callback while its sign-in was pending, which another session of this page
-      // has since started: this one ends as that one did (or does).
-      const state = authorizationResponseState(url) ?? '';
-      if (callbackDropped(this.#host.config.clientId, state)) {
-        // Dropped by a sign-out in another session of this page before anyone started it.
-        this.#host.signOut('logout', undefined, false);
-        throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
-      }
-      const started = startedSignIn(this.#host.config.clientId, state);
-      if (started && started.host !== this.#host) return this.#joinedCallback(started, 0);
+    if (generation === 0 && callbackDropped(this.#host.config.clientId, authorizationResponseState(url) ?? '')) {
+      // Built on this callback while its sign-in was pending, which a sign-out in another session
+      // of this page dropped before anyone started it (one that was started is joined instead).
+      this.#host.signOut('logout', undefined, false);
+      throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
     }
     if (generation === undefined) {
       // No pending sign-in for it: a used callback URL. While the vault is still answering, this
@@ -244,9 +238,8 @@ export class SessionEngine {
     const vault = this.#worker && tokens ? await this.#vaultLink().then(async (link) => (await link.restored, link), () => undefined) : undefined;
     this.#releaseVault(); // an unmounted joiner does not keep the link it opened to look
     if (!this.#isCurrent(generation)) {
-      // Signed out here (or signed in otherwise) meanwhile: the user's sign-out wins there too.
+      // Signed out here (its logout ended that sign-in there too, at once) or signed in otherwise meanwhile.
       if (this.#host.state.status === 'signed-in') return { returnTo: result.returnTo, alreadySignedIn: true };
-      if (status === 'signed-in' && this.#host.state.status === 'signed-out') owner.logout();
       throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
     }
     if (status !== 'signed-in' || !tokens) {
