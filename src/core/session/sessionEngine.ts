@@ -354,6 +354,8 @@ export class SessionEngine {
       if (rotationOf(current) > rotationOf(start)) return current.accessToken; // handed over meanwhile
       if (this.#worker && current.vaultCanRefresh) return this.#refreshInVault(generation, current);
       if (!current.refreshToken) return this.#expireWithoutRefreshToken(current);
+      // Watched from before the claim: a hand-over can land while the lock query is answered.
+      const moved = this.#nextTransition();
       const claim = await this.#tabs.claimRotation(current.sessionId, rotationOf(current));
       if (claim === true) {
         if (!this.#isCurrent(generation)) return this.#afterSupersede();
@@ -366,7 +368,7 @@ export class SessionEngine {
         throw this.#signedOutError();
       }
       // Wait for its hand-over instead of spending it again.
-      const outcome = await this.#tabs.waitForOtherTab(current.sessionId, claim, this.#nextTransition());
+      const outcome = await this.#tabs.waitForOtherTab(current.sessionId, claim, moved);
       if (outcome.kind === 'backoff' && this.#isCurrent(generation)) {
         const error = new CozeAuthError('server_error', 'Another tab is retrying the refresh after a failure.');
         this.#enterBackoff(generation, error, outcome.retryAt + retryDelayMs(0), false);
