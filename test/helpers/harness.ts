@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { CozeAuthError } from '../../src/core/errors';
 import { forgetCallbacksInFlight } from '../../src/core/session/callbackRegistry';
 import { CozeSession, type CozeSessionOptions } from '../../src/core/session/CozeSession';
+import type { CozeAuthEvent } from '../../src/core/session/types';
 import type { TokenStorageAdapter } from '../../src/core/storage/storageAdapters';
 import type { TabChannel, TabMessage } from '../../src/core/browser/tabChannel';
 import { createTestClock, createTestCozeModel, flushAsync, testSessionOptions, type CozeModel, type TestCozeModelOptions } from '../../src/testing/index';
@@ -149,3 +150,23 @@ export function createTabBus() {
   };
   return { channel, log };
 }
+
+/** Every lifecycle event `session` emits from now on, oldest first. */
+export function recordEvents(session: { onEvent(listener: (event: CozeAuthEvent) => void): () => void }): CozeAuthEvent[] {
+  const events: CozeAuthEvent[] = [];
+  session.onEvent((event) => events.push(event));
+  return events;
+}
+
+/** The types of `events`, in order. */
+export const typesOf = (events: readonly CozeAuthEvent[]) => events.map((event) => event.type);
+
+/** How a promise settled: its value, or its error's code. */
+export type Outcome = { ok: true; result: unknown } | { ok: false; code: string | undefined };
+
+/** `promise`'s {@link Outcome}, never rejecting. */
+export const outcome = (promise: Promise<unknown>): Promise<Outcome> =>
+  promise.then(
+    (result) => ({ ok: true as const, result }),
+    (error: { code?: string }) => ({ ok: false as const, code: error.code }),
+  );

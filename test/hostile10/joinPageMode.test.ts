@@ -3,9 +3,8 @@
 // fake Coze behind MSW. `fixed:` tests failed against the code as reviewed (386505e) and pass since; `held:` tests pin what held.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession, type CozeSessionOptions } from '../../src/core/session/CozeSession';
-import type { CozeAuthEvent } from '../../src/core/session/types';
 import { createTestClock, createTestTabLocks, flushAsync as settle, TEST_CLIENT_ID } from '../../src/testing/index';
-import { createTabBus, gatedFetch, landOnCallback, sessionOptions, setupFakeCoze, startSignIn } from '../helpers/harness';
+import { createTabBus, gatedFetch, landOnCallback, recordEvents, sessionOptions, setupFakeCoze, startSignIn, typesOf } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const TOKENS_KEY = `coze-auth.tokens.${TEST_CLIENT_ID}`;
@@ -15,14 +14,6 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   cleanups.splice(0).forEach((cleanup) => cleanup());
 });
-
-function recordEvents(session: CozeSession): CozeAuthEvent[] {
-  const events: CozeAuthEvent[] = [];
-  session.onEvent((event) => events.push(event));
-  return events;
-}
-
-const typesOf = (events: CozeAuthEvent[]) => events.map((event) => event.type);
 
 /** The page lands on the callback; an owner session is mounted, its code exchange held on the wire. */
 async function ownerMidExchange(extra: Partial<CozeSessionOptions> = {}) {

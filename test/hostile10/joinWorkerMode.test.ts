@@ -5,8 +5,7 @@
 // `fixed:` tests failed against the code as reviewed (386505e) and pass since; `limit:` tests state what worker mode without SharedWorker cannot do; `held:` tests pin what held.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { forgetCallbacksInFlight } from '../../src/core/session/callbackRegistry';
-import type { CozeAuthEvent } from '../../src/core/session/types';
-import { startSignIn } from '../helpers/harness';
+import { startSignIn, typesOf } from '../helpers/harness';
 import { createWorld, settle, type Tab } from '../hostile7/world';
 
 const START = Date.UTC(2026, 11, 1, 9, 0, 0);
@@ -15,8 +14,6 @@ afterEach(() => {
   window.history.replaceState(null, '', '/');
   forgetCallbacksInFlight();
 });
-
-const typesOf = (events: CozeAuthEvent[]) => events.map((event) => event.type);
 
 /** A fresh page on the callback of a sign-in; the owner tab mounted with its exchange held in the vault. */
 async function ownerMidExchange(mode: 'shared' | 'dedicated') {

@@ -4,9 +4,8 @@
 // `fixed:` tests failed against 018c85d and pass since; `held:` tests pin what held.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import type { CozeAuthEvent } from '../../src/core/session/types';
 import { createTestClock, createTestTabLocks, flushAsync as settle, TEST_CLIENT_ID } from '../../src/testing/index';
-import { createTabBus, gatedFetch, landOnCallback, sessionOptions, setupFakeCoze, signIn } from '../helpers/harness';
+import { createTabBus, gatedFetch, landOnCallback, outcome, recordEvents, sessionOptions, setupFakeCoze, signIn, typesOf } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const TOKENS_KEY = `coze-auth.tokens.${TEST_CLIENT_ID}`;
@@ -16,21 +15,6 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   cleanups.splice(0).forEach((cleanup) => cleanup());
 });
-
-function recordEvents(session: CozeSession): CozeAuthEvent[] {
-  const events: CozeAuthEvent[] = [];
-  session.onEvent((event) => events.push(event));
-  return events;
-}
-
-const typesOf = (events: CozeAuthEvent[]) => events.map((event) => event.type);
-
-type Outcome = { ok: true; result: unknown } | { ok: false; code: string | undefined };
-const outcome = (promise: Promise<unknown>): Promise<Outcome> =>
-  promise.then(
-    (result) => ({ ok: true as const, result }),
-    (error: { code?: string }) => ({ ok: false as const, code: error.code }),
-  );
 
 /** Lands the page on a callback where the user pressed "Cancel" on Coze's consent page (error=access_denied). */
 async function landOnDeniedCallback(returnTo = '/after'): Promise<string> {

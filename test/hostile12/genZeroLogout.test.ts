@@ -3,9 +3,8 @@
 // `fixed:` tests failed against 4d411b0 and pass since; `held:` tests pin what held.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import type { CozeAuthEvent } from '../../src/core/session/types';
 import { flushAsync as settle, TEST_CLIENT_ID } from '../../src/testing/index';
-import { gatedFetch, landOnCallback, sessionOptions, setupFakeCoze, signIn } from '../helpers/harness';
+import { gatedFetch, landOnCallback, outcome, recordEvents, sessionOptions, setupFakeCoze, signIn, typesOf } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const TOKENS_KEY = `coze-auth.tokens.${TEST_CLIENT_ID}`;
@@ -14,21 +13,6 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   cleanups.splice(0).forEach((cleanup) => cleanup());
 });
-
-function recordEvents(session: CozeSession): CozeAuthEvent[] {
-  const events: CozeAuthEvent[] = [];
-  session.onEvent((event) => events.push(event));
-  return events;
-}
-
-const typesOf = (events: CozeAuthEvent[]) => events.map((event) => event.type);
-
-type Outcome = { ok: true; result: unknown } | { ok: false; code: string | undefined };
-const outcome = (promise: Promise<unknown>): Promise<Outcome> =>
-  promise.then(
-    (result) => ({ ok: true as const, result }),
-    (error: { code?: string }) => ({ ok: false as const, code: error.code }),
-  );
 
 /** Two sessions of one client built on the callback page (two providers); the early exchange is held on the wire. */
 async function twoOnCallbackPage() {

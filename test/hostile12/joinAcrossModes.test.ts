@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { forgetCallbacksInFlight } from '../../src/core/session/callbackRegistry';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import { modelFetch, TEST_CLIENT_ID } from '../../src/testing/index';
-import { sessionOptions, startSignIn } from '../helpers/harness';
+import { outcome, sessionOptions, startSignIn } from '../helpers/harness';
 import { createWorld, settle } from '../hostile7/world';
 
 const START = Date.UTC(2026, 11, 1, 9, 0, 0);
@@ -18,13 +18,6 @@ afterEach(() => {
   window.history.replaceState(null, '', '/');
   forgetCallbacksInFlight();
 });
-
-type Outcome = { ok: true; result: unknown } | { ok: false; code: string | undefined };
-const outcome = (promise: Promise<unknown>): Promise<Outcome> =>
-  promise.then(
-    (result) => ({ ok: true as const, result }),
-    (error: { code?: string }) => ({ ok: false as const, code: error.code }),
-  );
 
 describe('hostile12: a page-mode session joins a sign-in completed in the token vault', () => {
   // The worker-mode owner's exchange runs in the (shared) vault; the page-side tokens it signs in

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import type { CozeAuthEvent } from '../../src/core/session/types';
 import { createTestTabLocks, flushAsync as settle, TEST_CLIENT_ID } from '../../src/testing/index';
-import { createTabBus, gatedFetch, landOnCallback, sessionOptions, setupFakeCoze } from '../helpers/harness';
+import { createTabBus, gatedFetch, landOnCallback, sessionOptions, setupFakeCoze, typesOf } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const TOKENS_KEY = `coze-auth.tokens.${TEST_CLIENT_ID}`;
@@ -14,8 +14,6 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   cleanups.splice(0).forEach((cleanup) => cleanup());
 });
-
-const typesOf = (events: CozeAuthEvent[]) => events.map((event) => event.type);
 
 async function starterRefreshing() {
   const model = fake.reset();

@@ -7,10 +7,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import type { TabMessage } from '../../src/core/browser/tabChannel';
-import type { CozeAuthEvent } from '../../src/core/session/types';
 import type { TokenStorageAdapter } from '../../src/core/storage/storageAdapters';
 import { createTestTabLocks, flushAsync as settle } from '../../src/testing/index';
-import { createTabBus, landOnCallback, mapAdapter, sessionOptions, setupFakeCoze } from '../helpers/harness';
+import { createTabBus, landOnCallback, mapAdapter, recordEvents, sessionOptions, setupFakeCoze, typesOf } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const cleanups: (() => void)[] = [];
@@ -18,14 +17,6 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   cleanups.splice(0).forEach((cleanup) => cleanup());
 });
-
-function recordEvents(session: CozeSession): CozeAuthEvent[] {
-  const events: CozeAuthEvent[] = [];
-  session.onEvent((event) => events.push(event));
-  return events;
-}
-
-const typesOf = (events: CozeAuthEvent[]) => events.map((event) => event.type);
 
 describe('hostile13: a generation-0 session’s logout() ends the starter’s sign-in through its host', () => {
   // Two providers of one client on the callback page, shared custom storage (cookie-backed,

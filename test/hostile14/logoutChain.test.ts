@@ -8,7 +8,7 @@ import { CozeSession } from '../../src/core/session/CozeSession';
 import type { TabMessage } from '../../src/core/browser/tabChannel';
 import type { CozeAuthEvent } from '../../src/core/session/types';
 import { createTestTabLocks, flushAsync as settle, TEST_CLIENT_ID } from '../../src/testing/index';
-import { createTabBus, gatedFetch, landOnCallback, sessionOptions, setupFakeCoze } from '../helpers/harness';
+import { createTabBus, gatedFetch, landOnCallback, recordEvents, sessionOptions, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const TOKENS_KEY = `coze-auth.tokens.${TEST_CLIENT_ID}`;
@@ -19,11 +19,6 @@ afterEach(() => {
   localStorage.clear();
 });
 
-function recordEvents(session: CozeSession): CozeAuthEvent[] {
-  const events: CozeAuthEvent[] = [];
-  session.onEvent((event) => events.push(event));
-  return events;
-}
 const count = (events: CozeAuthEvent[], type: CozeAuthEvent['type']) => events.filter((event) => event.type === type).length;
 const joinerOutcomeOf = (outcome: unknown) => (outcome instanceof Error ? (outcome as { code?: string }).code : 'resolved');
 const signOutsPosted = (log: TabMessage[]) => log.filter((message) => JSON.stringify(message).includes('signed-out')).length;

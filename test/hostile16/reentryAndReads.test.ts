@@ -7,7 +7,7 @@ import { CozeSession } from '../../src/core/session/CozeSession';
 import type { TokenStorageAdapter } from '../../src/core/storage/storageAdapters';
 import type { CozeAuthEvent } from '../../src/core/session/types';
 import { flushAsync as settle } from '../../src/testing/index';
-import { gatedFetch, landOnCallback, mapAdapter, sessionOptions, setupFakeCoze } from '../helpers/harness';
+import { gatedFetch, landOnCallback, mapAdapter, recordEvents, sessionOptions, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const cleanups: (() => void)[] = [];
@@ -26,11 +26,6 @@ const outcome = (promise: Promise<unknown>) =>
     (error: { code?: string }) => error.code,
   );
 
-function recordEvents(session: CozeSession): CozeAuthEvent[] {
-  const events: CozeAuthEvent[] = [];
-  session.onEvent((event) => events.push(event));
-  return events;
-}
 const count = (events: CozeAuthEvent[], type: CozeAuthEvent['type']) => events.filter((event) => event.type === type).length;
 
 describe('hostile16: re-entrant sign-outs and unreadable storage around a joined sign-in', () => {

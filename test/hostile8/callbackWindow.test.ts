@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
 import type { CozeAuthEvent } from '../../src/core/session/types';
 import { createTestTabLocks, flushAsync as settle, TEST_CLIENT_ID } from '../../src/testing/index';
-import { createTabBus, gatedFetch, landOnCallback, sessionOptions, setupFakeCoze, signIn, startSignIn } from '../helpers/harness';
+import { createTabBus, gatedFetch, landOnCallback, recordEvents, sessionOptions, setupFakeCoze, signIn, startSignIn } from '../helpers/harness';
 import { gateSessionEngine } from '../helpers/lazyEngine';
 
 const fake = setupFakeCoze();
@@ -22,12 +22,6 @@ afterEach(() => {
 
 function pendingKeys(): string[] {
   return Object.keys(sessionStorage).filter((name) => name.startsWith(TX));
-}
-
-function recordEvents(session: { onEvent(listener: (event: CozeAuthEvent) => void): () => void }): CozeAuthEvent[] {
-  const events: CozeAuthEvent[] = [];
-  session.onEvent((event) => events.push(event));
-  return events;
 }
 
 const errorsIn = (events: CozeAuthEvent[]) => events.filter((event) => event.type === 'error');

@@ -3,9 +3,8 @@
 // an app can do in those microtasks, and storage that throws. "held:" tests pin what survived.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import type { CozeAuthEvent } from '../../src/core/session/types';
 import { flushAsync as settle, TEST_CLIENT_ID } from '../../src/testing/index';
-import { gatedFetch, landOnCallback, sessionOptions, setupFakeCoze, signIn } from '../helpers/harness';
+import { gatedFetch, landOnCallback, recordEvents, sessionOptions, setupFakeCoze, signIn } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const TX = `coze-auth.tx.${TEST_CLIENT_ID}.`;
@@ -17,12 +16,6 @@ afterEach(() => {
 });
 
 const pendingKeys = () => Object.keys(sessionStorage).filter((name) => name.startsWith(TX));
-
-function recordEvents(session: CozeSession): CozeAuthEvent[] {
-  const events: CozeAuthEvent[] = [];
-  session.onEvent((event) => events.push(event));
-  return events;
-}
 
 describe('hostile8: the microtasks between handleRedirectCallback() and callback-started (engine loaded)', () => {
   it('held: switching accounts: getToken() called right after handleRedirectCallback() gets the new sign-in’s token, never the old one', async () => {

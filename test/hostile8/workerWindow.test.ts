@@ -2,7 +2,7 @@
 // answers) against the thin shell, whose login() and callbacks now wait for the engine chunk.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CozeAuthEvent } from '../../src/core/session/types';
-import { startSignIn } from '../helpers/harness';
+import { recordEvents, startSignIn } from '../helpers/harness';
 import { gateSessionEngine } from '../helpers/lazyEngine';
 import { createWorld, settle } from '../hostile7/world';
 
@@ -14,12 +14,6 @@ afterEach(() => {
   cleanups.splice(0).forEach((cleanup) => cleanup());
   window.history.replaceState(null, '', '/');
 });
-
-function recordEvents(session: { onEvent(listener: (event: CozeAuthEvent) => void): () => void }): CozeAuthEvent[] {
-  const events: CozeAuthEvent[] = [];
-  session.onEvent((event) => events.push(event));
-  return events;
-}
 
 const errorsIn = (events: CozeAuthEvent[]) => events.filter((event) => event.type === 'error');
 

@@ -5,9 +5,8 @@
 // while its predecessor signed the tab in behind it; with both mounted it stayed `signing-in`.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CozeSession } from '../../src/core/session/CozeSession';
-import type { CozeAuthEvent } from '../../src/core/session/types';
 import { createTestCozeAuth, flushAsync as settle, flushAsync as flushTestAsync, TEST_CLIENT_ID } from '../../src/testing/index';
-import { gatedFetch, landOnCallback, sessionOptions, setupFakeCoze } from '../helpers/harness';
+import { gatedFetch, landOnCallback, recordEvents, sessionOptions, setupFakeCoze } from '../helpers/harness';
 
 const fake = setupFakeCoze();
 const TOKENS_KEY = `coze-auth.tokens.${TEST_CLIENT_ID}`;
@@ -16,12 +15,6 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   cleanups.splice(0).forEach((cleanup) => cleanup());
 });
-
-function recordEvents(session: CozeSession): CozeAuthEvent[] {
-  const events: CozeAuthEvent[] = [];
-  session.onEvent((event) => events.push(event));
-  return events;
-}
 
 /** A session on the callback page whose exchange is on the wire (held), unmounted: the predecessor. */
 async function predecessorMidExchange(options = sessionOptions()) {
