@@ -39,6 +39,8 @@ const inFlight = new Map<string, Entry>();
 /** Every sign-in started from a callback of this page, answered or not: a session built on that callback may mount late. */
 const started = new Map<string, Entry>();
 
+const keyOf = (clientId: string, state: string) => `${clientId} ${state}`;
+
 const joinable = (entry: Entry) => entry.generation === entry.host.state.generation;
 
 function joinOnce(entry: Entry, host: SessionHost, complete: (joined: InFlightCallback) => Promise<CallbackResult>): Promise<CallbackResult> {
@@ -63,7 +65,7 @@ export function runOncePerCallback(
   host: SessionHost,
   complete: (joined?: InFlightCallback) => Promise<CallbackResult>,
 ): Promise<CallbackResult> {
-  const key = `${clientId} ${state}`;
+  const key = keyOf(clientId, state);
   const existing = inFlight.get(key);
   if (existing?.host === host) return existing.promise;
   // Another session's: joined while it is that session's current sign-in; else this one's own answer.
@@ -110,10 +112,10 @@ const dropped = new Set<string>();
  */
 export function endCallbackSignIn(host: SessionHost, state: string | undefined): void {
   const { clientId } = host.config;
-  if (state !== undefined && !started.has(`${clientId} ${state}`)) dropped.add(`${clientId} ${state}`);
+  const key = state === undefined ? undefined : keyOf(clientId, state);
+  if (key !== undefined && !started.has(key)) dropped.add(key);
   for (const entry of started.values()) {
     if (entry.clientId !== clientId || entry.host === host || !joinable(entry) || entry.host.state.status === 'signed-out') continue;
-    // A join counts while it waits, and once answered only if it took that sign-in (not refused).
     // It shares a sign-in it joined while the join waits (not superseded by a sign-in of its own),
     // and once answered if it holds it (taken, not refused).
     const join = entry.joins.get(host);
@@ -124,7 +126,7 @@ export function endCallbackSignIn(host: SessionHost, state: string | undefined):
 
 /** Whether a sign-out dropped callback `state` of `clientId` before anyone started it. */
 export function callbackDropped(clientId: string, state: string): boolean {
-  return dropped.has(`${clientId} ${state}`);
+  return dropped.has(keyOf(clientId, state));
 }
 
 /** Forgets every callback, as a new page load would: for test worlds that share one JavaScript realm. */

@@ -29,6 +29,11 @@ function notSignedIn(): CozeAuthError {
   return new CozeAuthError('login_required', 'Not signed in to Coze.');
 }
 
+/** A sign-in its callback was completing ended by a sign-out (here, or in another session of the page). */
+function signedOutDuringSignIn(): CozeAuthError {
+  return new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
+}
+
 /**
  * Everything a session does once the page is running: code exchange, proactive and on-demand
  * refresh (single-flight, cross-tab), backoff, adoption of other tabs' tokens, and sign-out.
@@ -173,7 +178,7 @@ export class SessionEngine {
       // Built on this callback while its sign-in was pending, which a sign-out in another session
       // of this page dropped before anyone started it (one that was started is joined instead).
       this.#host.signOut('logout', undefined, false);
-      throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
+      throw signedOutDuringSignIn();
     }
     if (generation === undefined) {
       // No pending sign-in for it: a used callback URL. While the vault is still answering, this
@@ -185,7 +190,7 @@ export class SessionEngine {
     if (generation !== undefined && !this.#isCurrent(generation)) {
       // Signed out before the exchange could start: the pending sign-in is dropped, not spent.
       await flow.abandonAuthorization(this.#host.config, this.#host.options.transactionStorage, url);
-      throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
+      throw signedOutDuringSignIn();
     }
     this.#exchanging += 1;
     let completed;
@@ -205,7 +210,7 @@ export class SessionEngine {
     if (generation === undefined || !this.#isCurrent(generation)) {
       // Signed out, or another tab's sign-in was adopted, while the code was exchanged.
       if (this.#host.state.status === 'signed-in') return { returnTo: completed.returnTo, alreadySignedIn: true };
-      throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
+      throw signedOutDuringSignIn();
     }
     // A new sign-in gets a random id (from the flow's chunk, which the exchange needed anyway).
     const tokens = 'sessionId' in completed.response ? completed.response : this.#tokensFrom(completed.response, undefined, flow.randomHex(16));
@@ -216,8 +221,8 @@ export class SessionEngine {
 
   /**
    * Another session of this page completed the callback this one joined (a provider remounted with
-   * a new session mid-exchange): its sign-in becomes this one's. Signed out here meanwhile, that
-   * sign-in is ended there too, and in other tabs: the user's sign-out wins.
+   * a new session mid-exchange): this one ends as that session is now — its sign-in, its error, or
+   * signed out. (A sign-out here meanwhile already ended that sign-in there: `endCallbackSignIn`.)
    */
   async #joinedCallback(joined: InFlightCallback, generation: number): Promise<CallbackResult> {
     const owner = joined.host;
@@ -240,7 +245,7 @@ export class SessionEngine {
     if (!this.#isCurrent(generation)) {
       // Signed out here (its logout ended that sign-in there too, at once) or signed in otherwise meanwhile.
       if (this.#host.state.status === 'signed-in') return { returnTo: result.returnTo, alreadySignedIn: true };
-      throw new CozeAuthError('login_required', 'Signed out while the sign-in was completing.');
+      throw signedOutDuringSignIn();
     }
     if (status !== 'signed-in' || !tokens) {
       // The sign-in landed there and has ended since (a sign-out, a refused refresh): so it has here.
